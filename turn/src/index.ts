@@ -1,0 +1,11 @@
+/**
+ * @parley/turn — the TURN relay. Folder rules (see each folder's header):
+ *  stun/, proto/   pure codec: no sockets, timers, logger, zod or JSON; decode never throws
+ *  auth/           ephemeral credentials, stateless nonces; pure, clock passed in
+ *  allocation/     allocations, permissions, channels; no sockets
+ *  handlers/       control plane, one file per TURN method; replies through a port
+ *  relay/          data plane: no JSON, zod, await, per-packet objects or logs
+ *  transport/      the only dgram/net/tls importer; stream framing; relay port pool
+ *  credentials.ts  the one module server/ may import
+ */
+export * from './credentials.js';
