@@ -183,11 +183,11 @@ export class TurnTestClient {
   }
 
   /** Sends an authenticated request; on 438 adopts the fresh nonce and retries once. */
-  async authedRequest(method: number, attributes: StunAttributeInput[]): Promise<StunMessage> {
-    let response = await this.request(method, attributes);
+  async authedRequest(method: number, attributes: StunAttributeInput[], transactionId?: Buffer): Promise<StunMessage> {
+    let response = await this.request(method, attributes, { transactionId });
     if (errorCodeOf(response) === 438) {
       this.nonce = decodeText(getAttribute(response, ATTR_NONCE), 763)!;
-      response = await this.request(method, attributes);
+      response = await this.request(method, attributes, { transactionId });
     }
     return response;
   }
@@ -215,15 +215,20 @@ export class TurnTestClient {
     return this.authedRequest(
       METHOD_CREATE_PERMISSION,
       peers.map((peer) => ({ type: ATTR_XOR_PEER_ADDRESS, value: encodeXorAddress(peer, transactionId) })),
+      transactionId,
     );
   }
 
   async channelBind(channel: number, peer: TransportAddress): Promise<StunMessage> {
-    // XOR-PEER-ADDRESS of IPv4 does not depend on the transaction id; IPv6 would need it.
-    const response = await this.authedRequest(METHOD_CHANNEL_BIND, [
-      { type: ATTR_CHANNEL_NUMBER, value: encodeChannelNumber(channel) },
-      { type: ATTR_XOR_PEER_ADDRESS, value: encodeXorAddress(peer, Buffer.alloc(12)) },
-    ]);
+    const transactionId = randomBytes(12);
+    const response = await this.authedRequest(
+      METHOD_CHANNEL_BIND,
+      [
+        { type: ATTR_CHANNEL_NUMBER, value: encodeChannelNumber(channel) },
+        { type: ATTR_XOR_PEER_ADDRESS, value: encodeXorAddress(peer, transactionId) },
+      ],
+      transactionId,
+    );
     if (response.cls !== CLASS_ERROR) this.channels.set(channel, peer);
     return response;
   }
