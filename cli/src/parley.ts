@@ -17,5 +17,12 @@ if (command === undefined || command === '--help' || command === '-h') {
   process.stdout.write(USAGE);
   process.exit(command === undefined ? 1 : 0);
 }
-process.stderr.write(`parley: unknown command "${command}"\n\n${USAGE}`);
-process.exit(1);
+
+// ---- parley turn: the TURN relay (turn/src/main.ts)
+if (command === 'turn') {
+  const { runTurn } = await import('@parley/turn/main');
+  await runTurn(process.argv.slice(3));
+} else {
+  process.stderr.write(`parley: unknown command "${command}"\n\n${USAGE}`);
+  process.exit(1);
+}
