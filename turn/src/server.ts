@@ -120,7 +120,11 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     revocations,
   });
   const allocations = new AllocationTable(config.quotas.userBytesPerSecond);
-  const relay = new RelayEngine(clock, new ByteBucket(config.quotas.totalBytesPerSecond, startedAtMs));
+  const relay = new RelayEngine(
+    clock,
+    new ByteBucket(config.quotas.totalBytesPerSecond, startedAtMs),
+    config.relay.hairpin ? (address, port) => allocations.byRelayedAddress(address, port) : null,
+  );
   const bindAddresses = relayBindAddresses(config, logger);
   const pool = new RelayPortPool({ bindAddresses, minPort: config.relay.minPort, maxPort: config.relay.maxPort });
   const external: { 4?: string; 6?: string } = {
