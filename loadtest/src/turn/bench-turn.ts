@@ -28,10 +28,11 @@ const TRIAL_MS = Number(process.env.BENCH_TRIAL_MS ?? 1500);
 const CONFIRM_RUNS = Number(process.env.BENCH_CONFIRM ?? 3);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const ALLOCATION_WORKERS = 64;
-const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,coturn,node-turn').split(',');
+const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,coturn,node-turn').split(',');
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-type ServerName = 'parley' | 'coturn' | 'node-turn';
+/** `parley-no-hairpin` is Parley with relay.hairpin off: every relay-to-relay packet goes through the kernel, as in coturn. */
+type ServerName = 'parley' | 'parley-no-hairpin' | 'coturn' | 'node-turn';
 
 interface RunningServer {
   name: ServerName;
@@ -123,8 +124,9 @@ async function startServer(name: ServerName, creds: LoadCredentials): Promise<Ru
       },
     };
   }
-  const script = name === 'parley' ? join(here, 'servers/parley-server.js') : join(here, 'servers/node-turn-server.js');
-  const args = name === 'parley' ? [String(port), SECRET, RELAY_IP] : [String(port), creds.username, creds.password, RELAY_IP];
+  const parley = name === 'parley' || name === 'parley-no-hairpin';
+  const script = parley ? join(here, 'servers/parley-server.js') : join(here, 'servers/node-turn-server.js');
+  const args = parley ? [String(port), SECRET, RELAY_IP, name === 'parley' ? 'on' : 'off'] : [String(port), creds.username, creds.password, RELAY_IP];
   const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForReady(child, name);
   return { name, port, pid: child.pid!, stop: () => stopChild(child) };
@@ -375,11 +377,24 @@ async function main(): Promise<void> {
   lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU}; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
   lines.push(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (the 2 cores are shared; "per CPU-s" divides by the CPU time the server actually got)`);
   lines.push('');
-  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley / node-turn |`);
-  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|`);
+  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
+  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
   for (const [label, key] of rows) {
     const cells = SERVERS.map((name) => format(results.get(name)?.[key]));
-    lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(results.get('parley')?.[key], results.get('coturn')?.[key])} | ${ratio(results.get('parley')?.[key], results.get('node-turn')?.[key])} |`);
+    const of = (name: string) => results.get(name)?.[key];
+    lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(of('parley'), of('coturn'))} | ${ratio(of('parley-no-hairpin'), of('coturn'))} | ${ratio(of('parley'), of('node-turn'))} |`);
+  }
+  lines.push('');
+  lines.push('CPU-normalised (packets or allocations per second of server CPU; robust when the machine is shared):');
+  lines.push('');
+  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
+  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+  const perCpu = (figure: RateFigure | undefined) => (figure && figure.serverCores > 0 && figure.packetsPerSecond > 0 ? figure.packetsPerSecond / figure.serverCores : 0);
+  const cpuRatio = (ours: RateFigure | undefined, theirs: RateFigure | undefined) => (perCpu(theirs) > 0 && perCpu(ours) > 0 ? `${(perCpu(ours) / perCpu(theirs)).toFixed(2)}×` : 'n/a');
+  for (const [label, key] of rows) {
+    const of = (name: string) => results.get(name)?.[key];
+    const cells = SERVERS.map((name) => (perCpu(of(name)) > 0 ? Math.round(perCpu(of(name))).toLocaleString('en-US') : 'n/a'));
+    lines.push(`| ${label} | ${cells.join(' | ')} | ${cpuRatio(of('parley'), of('coturn'))} | ${cpuRatio(of('parley-no-hairpin'), of('coturn'))} | ${cpuRatio(of('parley'), of('node-turn'))} |`);
   }
   for (const [name, figures] of results) for (const error of figures.errors) lines.push(`- ${name}: ${error}`);
   process.stdout.write(`${lines.join('\n')}\n`);
