@@ -44,6 +44,19 @@ describe('draining', () => {
     expect(drained).toBe(true);
   });
 
+  it('ends sessions that were waiting for a resume, since a draining node accepts no reconnection', async () => {
+    t = await startTestServer({ config: { session: { resumeGraceMs: 60_000 } } });
+    const alice = await t.joinAs('alice', 'r');
+    const bob = await t.joinAs('bob', 'r');
+    await bob.client.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alice.client.pending().filter((frame) => frame.type === 'peer.left')).toEqual([]);
+    const draining = t.server.drain();
+    expect(await alice.client.nextOf('peer.left')).toMatchObject({ peerId: bob.session.peerId, reason: 'disconnected' });
+    await alice.client.close();
+    await draining;
+  });
+
   it('finishes at the deadline even if peers stay, and stop() then closes them with 4503', async () => {
     const clock = new FakeClock();
     t = await startTestServer({ clock, config: { drain: { deadlineSeconds: 30 } } });
