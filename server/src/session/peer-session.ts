@@ -73,7 +73,7 @@ export class PeerSession implements PeerEndpoint {
   /** TURN usernames handed to this session (for revocation on kick), newest last. */
   readonly turnUsernames: string[] = [];
   /** Validated messages waiting while an asynchronous handler (a join) runs: order is kept. */
-  queue: { message: ClientMessage; rid: RequestId | undefined }[] | null = null;
+  queue: { message: ClientMessage; rid: RequestId | undefined; frame: string }[] | null = null;
 
   constructor(
     identity: SessionIdentity,

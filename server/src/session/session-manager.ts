@@ -270,7 +270,7 @@ export class SessionManager implements SessionOwner {
       return;
     }
     metrics.countReceived(decoded.message.type, byteLength);
-    this.dispatch(session, decoded.message, decoded.rid);
+    this.dispatch(session, decoded.message, decoded.rid, text);
   }
 
   /** Charges the per-user limits; answers RATE_LIMITED and counts a strike when over. */
@@ -289,12 +289,12 @@ export class SessionManager implements SessionOwner {
     return false;
   }
 
-  private dispatch(session: PeerSession, message: ClientMessage, rid: RequestId | undefined): void {
+  private dispatch(session: PeerSession, message: ClientMessage, rid: RequestId | undefined, frame: string): void {
     if (session.queue) {
-      session.queue.push({ message, rid });
+      session.queue.push({ message, rid, frame });
       return;
     }
-    const pending = this.run(session, message, rid);
+    const pending = this.run(session, message, rid, frame);
     if (pending) {
       session.queue = [];
       void pending.then(() => this.drainQueue(session));
@@ -306,17 +306,17 @@ export class SessionManager implements SessionOwner {
       const next = session.queue?.shift();
       if (!next) break;
       if (session.state === 'ended') continue;
-      const pending = this.run(session, next.message, next.rid);
+      const pending = this.run(session, next.message, next.rid, next.frame);
       if (pending) await pending;
     }
     session.queue = null;
   }
 
   /** Runs one handler; returns a promise only when the handler is asynchronous. Never throws. */
-  private run(session: PeerSession, message: ClientMessage, rid: RequestId | undefined): Promise<void> | undefined {
+  private run(session: PeerSession, message: ClientMessage, rid: RequestId | undefined, frame: string): Promise<void> | undefined {
     const handler = DISPATCH_TABLE[message.type] as Handler<typeof message.type>;
     try {
-      const result = handler(session, message as never, rid, this.services);
+      const result = handler(session, message as never, rid, this.services, frame);
       if (result instanceof Promise) return result.catch((error: unknown) => this.handlerFailed(session, message, rid, error));
     } catch (error) {
       this.handlerFailed(session, message, rid, error);
