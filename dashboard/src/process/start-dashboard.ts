@@ -106,7 +106,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   const port = (server.address() as AddressInfo).port;
   const url = `http://${hostForUrl(config.http.host)}:${port}`;
 
-  const app = createNextServer({ dev: false, dir, hostname: config.http.host, port, quiet: true, customServer: true });
+  const app = createNextServer({ dev: false, dir, hostname: config.http.host, port, customServer: true });
   try {
     await app.prepare();
   } catch (error) {
