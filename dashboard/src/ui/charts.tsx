@@ -1,7 +1,7 @@
 'use client';
 
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatClockUtc } from '../format/format';
+import { formatBytes, formatClockUtc } from '../format/format';
 
 /** Charts of the dashboard (recharts), all client-side; time axes in UTC like the rest of the UI. */
 export interface Series<K extends string> {
@@ -69,8 +69,9 @@ export function TimeSeriesChart<K extends string>({
   );
 }
 
-/** Horizontal bars for "top N by relay bytes". */
-export function UsageBarChart({ rows, formatValue, testId }: { rows: { key: string; relayBytes: number }[]; formatValue: (value: number) => string; testId?: string }) {
+/** Horizontal bars for "top N by relay bytes" (server components render it, so no function props). */
+export function UsageBarChart({ rows, testId }: { rows: { key: string; relayBytes: number }[]; testId?: string }) {
+  const formatValue = formatBytes;
   return (
     <div className="chart" style={{ height: Math.max(120, rows.length * 30 + 30) }} data-testid={testId}>
       {rows.length === 0 ? (

@@ -105,7 +105,8 @@
         switch (message.type) {
           case 'session':
             state.peerId = message.peerId;
-            iceServers = message.iceServers;
+            // Credentials fetched for the room (attributed to it on the relay) win over the session's.
+            iceServers = options.iceServers || message.iceServers;
             send({ type: 'room.join', rid: 1, room: options.room, meta: { name: options.name } });
             break;
           case 'room.joined':

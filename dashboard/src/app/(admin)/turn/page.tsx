@@ -100,12 +100,12 @@ export default async function TurnPage() {
       <div className="grid two">
         <section className="panel">
           <h2>Top users by relay bytes</h2>
-          <UsageBarChart testId="top-users-chart" rows={topUsers} formatValue={formatBytes} />
+          <UsageBarChart testId="top-users-chart" rows={topUsers} />
           <UsageTable rows={topUsers} testId="top-users" label="User" />
         </section>
         <section className="panel">
           <h2>Top rooms by relay bytes</h2>
-          <UsageBarChart testId="top-rooms-chart" rows={topRooms} formatValue={formatBytes} />
+          <UsageBarChart testId="top-rooms-chart" rows={topRooms} />
           <UsageTable rows={topRooms} testId="top-rooms" label="Room" />
         </section>
       </div>
