@@ -5,11 +5,13 @@ import { startSignalServer, type SignalServer, type StartSignalServerOptions } f
 import { launchChromium, type LaunchedChromium } from '@parley/test-support';
 import { startTurnServer, type TurnServer } from '@parley/turn';
 import { spawnDashboard, type DashboardProcess } from './dashboard-process';
+import { startTcpLink, type TcpLink } from './tcp-proxy';
 
 /**
  * A whole deployment on loopback for the browser tests: a real TURN relay, a real signal server
  * polling it (fast history, overview events and polls so tests see change within seconds), the
- * built dashboard as its own process pointed at the signal server, and headless Chromium.
+ * built dashboard as its own process reaching the signal server through a TCP link the tests can
+ * cut, and headless Chromium.
  */
 export interface Stack {
   turn: TurnServer;
@@ -20,8 +22,8 @@ export interface Stack {
   signalLogs: Record<string, unknown>[];
   /** The signal server's HS256 secret, to craft tokens it must refuse (expired, wrong claims). */
   jwtSecret: string;
-  /** Starts a signal server again on the same port with the same secrets (after stopSignal). */
-  restartSignal(): Promise<void>;
+  /** The TCP link the dashboard reaches the signal server through: cut it to make the server unreachable. */
+  signalLink: TcpLink;
   stop(): Promise<void>;
 }
 
@@ -48,34 +50,32 @@ export async function startStack(options: { dashboardEnv?: Record<string, string
       done();
     },
   });
-  const signalOptions = (port: number): StartSignalServerOptions => ({
+  const signalOptions: StartSignalServerOptions = {
     logger: createRootLogger({ name: 'signal', level: 'info', destination }),
     config: {
       node: { id: 'signal-test' },
-      http: { host: '127.0.0.1', port, staticDir: '/nonexistent' },
+      http: { host: '127.0.0.1', port: 0, staticDir: '/nonexistent' },
       auth: { hs256Secrets: [jwtSecret] },
       turn: { secrets: [turnSecret], urls: turn.urls.filter((url) => url.includes('transport=udp')), nodes: [turn.statusUrl], internalToken, pollIntervalSeconds: 1 },
       admin: { historyIntervalSeconds: 1, eventsOverviewIntervalSeconds: 1 },
     },
-  });
-  let signal = await startSignalServer(signalOptions(0));
-  const dashboard = await spawnDashboard({ signalUrl: signal.url, env: options.dashboardEnv });
+  };
+  const signal = await startSignalServer(signalOptions);
+  const signalLink = await startTcpLink(signal.port);
+  const dashboard = await spawnDashboard({ signalUrl: signalLink.url, env: options.dashboardEnv });
   const chromium = await launchChromium();
   const stack: Stack = {
     turn,
-    get signal() {
-      return signal;
-    },
+    signal,
+    signalLink,
     dashboard,
     chromium,
     signalLogs,
     jwtSecret,
-    async restartSignal() {
-      signal = await startSignalServer(signalOptions(signal.port));
-    },
     async stop() {
       await chromium.close();
       await dashboard.stop();
+      await signalLink.stop();
       await signal.stop();
       await turn.stop();
     },
