@@ -50,5 +50,6 @@ describe('dashboard formatters', () => {
     expect(formatAgo(null, 0)).toBe('never');
     expect(formatUtc(Date.UTC(2026, 10, 23, 11, 2, 3, 456))).toBe('2026-11-23 11:02:03Z');
     expect(formatClockUtc(Date.UTC(2026, 10, 23, 9, 5))).toBe('09:05');
+    expect(formatClockUtc(Date.UTC(2026, 10, 23, 9, 5, 7), true)).toBe('09:05:07');
   });
 });

@@ -86,9 +86,9 @@ export function formatUtc(timeMs: number): string {
   return new Date(timeMs).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** "HH:MM" in UTC for chart axes. */
-export function formatClockUtc(timeMs: number): string {
-  return new Date(timeMs).toISOString().slice(11, 16);
+/** "HH:MM" in UTC for chart axes; "HH:MM:SS" when `withSeconds` (short time spans). */
+export function formatClockUtc(timeMs: number, withSeconds = false): string {
+  return new Date(timeMs).toISOString().slice(11, withSeconds ? 19 : 16);
 }
 
 export function formatCount(value: number): string {

@@ -25,14 +25,18 @@ export function TimeSeriesChart<K extends string>({
   stacked?: boolean;
   testId?: string;
 }) {
+  // Under ten minutes of history the minutes alone would repeat on every tick.
+  const spanMs = rows.length > 1 ? rows[rows.length - 1]!.timeMs - rows[0]!.timeMs : 0;
+  const withSeconds = spanMs < 10 * 60_000;
+  const tickFormatter = (value: number) => formatClockUtc(value, withSeconds);
   const tooltip = (
     <Tooltip
-      labelFormatter={(value) => `${formatClockUtc(Number(value))} UTC`}
+      labelFormatter={(value) => `${formatClockUtc(Number(value), true)} UTC`}
       formatter={(value, name) => [formatValue(Number(value)), String(name)]}
       isAnimationActive={false}
     />
   );
-  const xAxis = <XAxis dataKey="timeMs" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={formatClockUtc} minTickGap={40} fontSize={11} />;
+  const xAxis = <XAxis dataKey="timeMs" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tickFormatter} minTickGap={40} fontSize={11} />;
   const yAxis = <YAxis tickFormatter={formatValue} width={72} fontSize={11} allowDecimals={false} />;
   return (
     <div className="chart" data-testid={testId} data-points={rows.length}>
