@@ -44,6 +44,10 @@ export const TurnConfigSchema = z
       ips: z.array(ipLiteral).default([]).meta({ description: 'Addresses relayed sockets bind, at most one per family; empty = the first concrete listen host of each family' }),
       minPort: z.number().int().min(1).max(65535).default(49152).meta({ description: 'Lowest relay port' }),
       maxPort: z.number().int().min(1).max(65535).default(65535).meta({ description: 'Highest relay port' }),
+      hairpin: z
+        .boolean()
+        .default(true)
+        .meta({ description: "Hand packets addressed to another allocation's relayed address on this node straight to it instead of through the network" }),
     }),
     auth: section({
       secrets: z.array(z.string().min(1)).default([]).meta({ description: 'Shared secrets of the REST credentials (any one verifies; rotate by adding)', secret: true }),
@@ -69,6 +73,12 @@ export const TurnConfigSchema = z
       allocationBytesPerSecond: z.number().int().min(0).default(5_000_000).meta({ description: 'Relay bandwidth per allocation, both directions; 0 = unlimited', unit: 'bytes/s' }),
       userBytesPerSecond: z.number().int().min(0).default(10_000_000).meta({ description: 'Relay bandwidth per user over all its allocations; 0 = unlimited', unit: 'bytes/s' }),
       totalBytesPerSecond: z.number().int().min(0).default(0).meta({ description: 'Relay bandwidth of the whole node; 0 = unlimited', unit: 'bytes/s' }),
+    }),
+    compat: section({
+      legacyChannelNumbers: z
+        .boolean()
+        .default(true)
+        .meta({ description: 'Accept channel numbers 0x5000-0x7FFF (the RFC 5766 range that coturn and older clients use); RFC 8656 alone allows 0x4000-0x4FFF' }),
     }),
     http: section({
       host: ipLiteral.default('0.0.0.0').meta({ description: 'Address of the HTTP listener (/metrics, /healthz, /v1/status)' }),
