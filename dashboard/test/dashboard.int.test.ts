@@ -122,6 +122,19 @@ describe('admin dashboard against a live signal server and TURN relay', () => {
     await keepScreenshot(page, 'cluster');
   });
 
+  it('fits laptop and desktop widths without sideways scrolling', async () => {
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of ['/', '/rooms', '/rooms/media', '/turn', '/cluster']) {
+        await page.goto(`${stack.dashboard.url}${path}`);
+        await page.locator('main h1').first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+      }
+    }
+    await page.setViewportSize({ width: 1366, height: 860 });
+  });
+
   it('kicks a peer: it really gets disconnected and the others see it leave', async () => {
     await page.goto(`${stack.dashboard.url}/rooms/standup`);
     await keepScreenshot(page, 'room-before-kick');
