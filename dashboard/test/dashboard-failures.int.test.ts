@@ -89,4 +89,21 @@ describe('admin dashboard failure cases', () => {
     expect(response.status).toBe(307);
     expect(response.headers.get('location')).toMatch(/\/login$/);
   });
+
+  it('does not leave upstream event streams open as pages come and go', async () => {
+    const admin = await stack.signal.mintToken({ userId: 'ops@example.com', rooms: ['*'], admin: true });
+    const browsing = await newPage(stack.chromium.context);
+    await logIn(browsing, stack.dashboard.url, admin);
+    const visit = async (index: number) => {
+      await browsing.goto(`${stack.dashboard.url}${['/rooms', '/turn', '/', '/cluster'][index % 4]}`);
+      await expect.poll(() => browsing.getAttribute('[data-testid=live-state]', 'data-state'), POLL).toBe('live');
+    };
+    await visit(0);
+    const settled = stack.signalLink.openConnections;
+    for (let index = 1; index <= 12; index++) await visit(index);
+    // Each visit opened an event stream through the link and left the previous one; a leak would
+    // leave a dozen more connections open. Allow the keep-alive pool to grow by two.
+    await expect.poll(() => stack.signalLink.openConnections, POLL).toBeLessThanOrEqual(settled + 2);
+    await browsing.close();
+  });
 });

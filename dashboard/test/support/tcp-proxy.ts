@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export interface TcpLink {
   readonly port: number;
   readonly url: string;
+  /** Client connections open through the link right now. */
+  readonly openConnections: number;
   cut(): Promise<void>;
   restore(): Promise<void>;
   stop(): Promise<void>;
@@ -16,6 +18,7 @@ export interface TcpLink {
 
 export async function startTcpLink(targetPort: number, host = '127.0.0.1'): Promise<TcpLink> {
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -26,6 +29,8 @@ export async function startTcpLink(targetPort: number, host = '127.0.0.1'): Prom
       const upstream = connect(targetPort, host);
       track(client);
       track(upstream);
+      clients.add(client);
+      client.on('close', () => clients.delete(client));
       client.pipe(upstream);
       upstream.pipe(client);
       client.on('close', () => upstream.destroy());
@@ -49,6 +54,9 @@ export async function startTcpLink(targetPort: number, host = '127.0.0.1'): Prom
   return {
     port,
     url: `http://${host}:${port}`,
+    get openConnections() {
+      return clients.size;
+    },
     cut,
     async restore() {
       if (server) return;
