@@ -76,6 +76,10 @@ describe('admin dashboard failure cases', () => {
     await page.locator('[data-testid=rooms-table]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid=failure-banner]').count()).toBe(0);
     expect(await page.textContent('[data-testid=session-user]')).toBe('ops@example.com');
+    // The outage is logged when it starts and when it ends, not on every retry.
+    const outageLines = stack.dashboard.logs.filter((line) => line.msg === 'admin api failed');
+    expect(outageLines).toEqual([expect.objectContaining({ code: 'SIGNAL_UNREACHABLE', signalUrl: stack.signalLink.url })]);
+    await expect.poll(() => stack.dashboard.logs.some((line) => line.msg === 'admin api answering again'), POLL).toBe(true);
   });
 
   it('answers the live event stream with 401 and a code when there is no session', async () => {

@@ -16,6 +16,12 @@ export interface PageFailure {
 
 export type PageLoad<T> = { ok: true; data: T; session: Session } | { ok: false; failure: PageFailure };
 
+/**
+ * The last failure code of a page load, so an outage is logged once when it starts and once
+ * when it ends, not on every retry of every open page.
+ */
+let currentOutage: AdminApiFailureCode | undefined;
+
 export function adminApiFor(token: string): AdminApi {
   const { config } = dashboardRuntime();
   return new AdminApi({ baseUrl: config.signal.url, token, requestTimeoutMs: config.signal.requestTimeoutMs });
@@ -30,12 +36,19 @@ export async function loadForPage<T>(load: (api: AdminApi) => Promise<T>): Promi
   const session = await requireSession();
   const { config, logger } = dashboardRuntime();
   try {
-    return { ok: true, data: await load(adminApiFor(session.token)), session };
+    const data = await load(adminApiFor(session.token));
+    if (currentOutage !== undefined) {
+      logger.info({ code: currentOutage }, 'admin api answering again');
+      currentOutage = undefined;
+    }
+    return { ok: true, data, session };
   } catch (error) {
     if (!isAdminApiError(error)) throw error;
     if (error.kind === 'unauthorized') redirect(`/login?error=${encodeURIComponent(error.code)}`);
     if (error.kind === 'not-found') notFound();
-    logger.warn({ code: error.code, kind: error.kind, status: error.status }, 'admin api failed');
+    if (currentOutage !== error.code) logger.warn({ code: error.code, kind: error.kind, status: error.status, signalUrl: config.signal.url }, 'admin api failed');
+    else logger.debug({ code: error.code }, 'admin api still failing');
+    currentOutage = error.code;
     return { ok: false, failure: { kind: error.kind, code: error.code, message: error.message, signalUrl: config.signal.url } };
   }
 }
