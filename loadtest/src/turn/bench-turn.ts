@@ -27,10 +27,12 @@ const DRAIN_MS = 1000;
 const TRIAL_MS = Number(process.env.BENCH_TRIAL_MS ?? 1500);
 const CONFIRM_RUNS = Number(process.env.BENCH_CONFIRM ?? 3);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
-const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,coturn,node-turn').split(',');
+const ALLOCATION_WORKERS = 64;
+const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,coturn,node-turn').split(',');
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-type ServerName = 'parley' | 'coturn' | 'node-turn';
+/** `parley-no-hairpin` is Parley with relay.hairpin off: every relay-to-relay packet goes through the kernel, as in coturn. */
+type ServerName = 'parley' | 'parley-no-hairpin' | 'coturn' | 'node-turn';
 
 interface RunningServer {
   name: ServerName;
@@ -122,8 +124,9 @@ async function startServer(name: ServerName, creds: LoadCredentials): Promise<Ru
       },
     };
   }
-  const script = name === 'parley' ? join(here, 'servers/parley-server.js') : join(here, 'servers/node-turn-server.js');
-  const args = name === 'parley' ? [String(port), SECRET, RELAY_IP] : [String(port), creds.username, creds.password, RELAY_IP];
+  const parley = name === 'parley' || name === 'parley-no-hairpin';
+  const script = parley ? join(here, 'servers/parley-server.js') : join(here, 'servers/node-turn-server.js');
+  const args = parley ? [String(port), SECRET, RELAY_IP, name === 'parley' ? 'on' : 'off'] : [String(port), creds.username, creds.password, RELAY_IP];
   const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForReady(child, name);
   return { name, port, pid: child.pid!, stop: () => stopChild(child) };
@@ -234,13 +237,22 @@ interface RateFigure {
   note?: string;
 }
 
+/**
+ * Whether `rate` can be carried with loss ≤ 0.5 %. Two attempts: on this shared machine a stall of
+ * another tenant's process can overflow a socket buffer, and noise only ever causes loss, never
+ * hides it, so one clean attempt is proof the rate is carried.
+ */
+async function passes(server: RunningServer, pairs: Pair[], rate: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) if ((await trial(server, pairs, rate)).loss <= LOSS_LIMIT) return true;
+  return false;
+}
+
 /** Highest rate with loss ≤ 0.5 %: doubling, then 5 bisection steps, then median of confirmation runs. */
 async function maxLosslessRate(server: RunningServer, pairs: Pair[]): Promise<RateFigure> {
   let passing = 0;
   let failing = 0;
   for (let rate = 2000; rate <= 256_000; rate *= 2) {
-    const result = await trial(server, pairs, rate);
-    if (result.loss <= LOSS_LIMIT) passing = rate;
+    if (await passes(server, pairs, rate)) passing = rate;
     else {
       failing = rate;
       break;
@@ -249,23 +261,23 @@ async function maxLosslessRate(server: RunningServer, pairs: Pair[]): Promise<Ra
   if (failing === 0) failing = passing * 2;
   for (let step = 0; step < 5; step++) {
     const rate = Math.round((passing + failing) / 2);
-    const result = await trial(server, pairs, rate);
-    if (result.loss <= LOSS_LIMIT) passing = rate;
+    if (await passes(server, pairs, rate)) passing = rate;
     else failing = rate;
   }
   if (passing === 0) {
     const probe = await trial(server, pairs, 500);
     return { packetsPerSecond: 0, lossPercent: probe.loss * 100, serverCores: probe.serverCores, note: `loses ${(probe.loss * 100).toFixed(0)} % even at 500/s` };
   }
+  // The figure: the rate found, with the median loss and server CPU of confirmation runs at it.
   const confirmations: TrialResult[] = [];
   for (let run = 0; run < CONFIRM_RUNS; run++) confirmations.push(await trial(server, pairs, passing));
-  const mid = confirmations.map((result) => result.deliveredPerSecond);
-  const chosen = confirmations[mid.indexOf(median(mid))]!;
-  return { packetsPerSecond: chosen.deliveredPerSecond, lossPercent: chosen.loss * 100, serverCores: chosen.serverCores };
+  const losses = confirmations.map((result) => result.loss);
+  const chosen = confirmations[losses.indexOf(median(losses))]!;
+  return { packetsPerSecond: passing, lossPercent: chosen.loss * 100, serverCores: chosen.serverCores };
 }
 
 /**
- * Authenticated allocations per second: 32 workers, each looping over a fresh client socket (a new
+ * Authenticated allocations per second: ALLOCATION_WORKERS workers, each looping over a fresh client socket (a new
  * 5-tuple): Allocate → 401 → authenticated Allocate → Refresh(lifetime 0).
  */
 async function allocationsPerSecond(server: RunningServer, creds: LoadCredentials): Promise<RateFigure> {
@@ -277,7 +289,7 @@ async function allocationsPerSecond(server: RunningServer, creds: LoadCredential
     const started = performance.now();
     const deadline = started + 3000;
     await Promise.all(
-      Array.from({ length: 32 }, async () => {
+      Array.from({ length: ALLOCATION_WORKERS }, async () => {
         while (performance.now() < deadline) {
           const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds);
           try {
@@ -297,7 +309,7 @@ async function allocationsPerSecond(server: RunningServer, creds: LoadCredential
   }
   const rate = median(runs.map((run) => run.rate));
   const chosen = runs.find((run) => run.rate === rate)!;
-  return { packetsPerSecond: rate, lossPercent: 0, serverCores: chosen.cores, ...(chosen.failed > 0 ? { note: undefined } : {}) };
+  return { packetsPerSecond: rate, lossPercent: 0, serverCores: chosen.cores };
 }
 
 interface ServerFigures {
@@ -352,6 +364,7 @@ function ratio(ours: RateFigure | undefined, theirs: RateFigure | undefined): st
 async function main(): Promise<void> {
   execFileSync('taskset', ['-pc', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
   const results = new Map<string, ServerFigures>();
+  process.stderr.write(`[bench] load average before: ${loadavg().map((value) => value.toFixed(2)).join(', ')}\n`);
   for (const name of SERVERS as ServerName[]) results.set(name, await measure(name));
   const rows: [string, keyof Omit<ServerFigures, 'errors'>][] = [
     ['client-to-client ChannelData pkts/s, 100 B, ≤0.5 % loss', 'channel100'],
@@ -364,11 +377,24 @@ async function main(): Promise<void> {
   lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU}; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
   lines.push(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (the 2 cores are shared; "per CPU-s" divides by the CPU time the server actually got)`);
   lines.push('');
-  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley / node-turn |`);
-  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|`);
+  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
+  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
   for (const [label, key] of rows) {
     const cells = SERVERS.map((name) => format(results.get(name)?.[key]));
-    lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(results.get('parley')?.[key], results.get('coturn')?.[key])} | ${ratio(results.get('parley')?.[key], results.get('node-turn')?.[key])} |`);
+    const of = (name: string) => results.get(name)?.[key];
+    lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(of('parley'), of('coturn'))} | ${ratio(of('parley-no-hairpin'), of('coturn'))} | ${ratio(of('parley'), of('node-turn'))} |`);
+  }
+  lines.push('');
+  lines.push('CPU-normalised (packets or allocations per second of server CPU; robust when the machine is shared):');
+  lines.push('');
+  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
+  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+  const perCpu = (figure: RateFigure | undefined) => (figure && figure.serverCores > 0 && figure.packetsPerSecond > 0 ? figure.packetsPerSecond / figure.serverCores : 0);
+  const cpuRatio = (ours: RateFigure | undefined, theirs: RateFigure | undefined) => (perCpu(theirs) > 0 && perCpu(ours) > 0 ? `${(perCpu(ours) / perCpu(theirs)).toFixed(2)}×` : 'n/a');
+  for (const [label, key] of rows) {
+    const of = (name: string) => results.get(name)?.[key];
+    const cells = SERVERS.map((name) => (perCpu(of(name)) > 0 ? Math.round(perCpu(of(name))).toLocaleString('en-US') : 'n/a'));
+    lines.push(`| ${label} | ${cells.join(' | ')} | ${cpuRatio(of('parley'), of('coturn'))} | ${cpuRatio(of('parley-no-hairpin'), of('coturn'))} | ${cpuRatio(of('parley'), of('node-turn'))} |`);
   }
   for (const [name, figures] of results) for (const error of figures.errors) lines.push(`- ${name}: ${error}`);
   process.stdout.write(`${lines.join('\n')}\n`);

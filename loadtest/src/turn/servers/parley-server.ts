@@ -1,11 +1,11 @@
 import { startTurnServer } from '@parley/turn';
 
-/** Parley's relay for the benchmark: argv = port, secret, relay IP. Limits opened up; loopback peers allowed. */
-const [port, secret, relayIp] = process.argv.slice(2);
+/** Parley's relay for the benchmark: argv = port, secret, relay IP, hairpin (on|off). Limits opened up; loopback peers allowed. */
+const [port, secret, relayIp, hairpin] = process.argv.slice(2);
 const turn = await startTurnServer({
   config: {
     listen: { hosts: ['127.0.0.1'], udpPort: Number(port), tcpPort: Number(port), tcp: false },
-    relay: { ips: [relayIp ?? '127.0.0.2'] },
+    relay: { ips: [relayIp ?? '127.0.0.2'], hairpin: hairpin !== 'off' },
     http: { host: '127.0.0.1', port: 0 },
     auth: { secrets: [secret ?? 'bench'] },
     policy: { allowPeers: ['127.0.0.0/8'] },
