@@ -29,7 +29,10 @@ export function urlHost(host: string): string {
 
 /**
  * The processes of the embedded default, started in this order: the signal server (it also
- * serves the web client), then the admin dashboard pointed at it; the TURN relay joins this list.
+ * serves the web client), then the admin dashboard pointed at it. The TURN relay joins this list
+ * with `secrets.turnSecret` and `secrets.internalToken`, and the signal entry then gets
+ * PARLEY_SIGNAL_TURN__URLS, PARLEY_SIGNAL_TURN__NODES (its /v1/status URL) and
+ * PARLEY_SIGNAL_TURN__INTERNAL_TOKEN.
  */
 export function childSpecs(context: UpContext): ChildSpec[] {
   const signalUrl = `http://${urlHost(context.host)}:${context.signalPort}`;
