@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '@parley/test-support';
 import { CLASS_SUCCESS, METHOD_BINDING } from './stun/index.js';
-import { TurnTestClient } from '../test/turn-test-client.js';
+import { errorCodeOf, restCredentials, TurnTestClient } from '../test/turn-test-client.js';
 
 /** `parley turn` as a process: env config, logs without secrets, clean exit on SIGTERM, config errors with the variable name. */
 const PARLEY = fileURLToPath(new URL('../../cli/bin/parley.js', import.meta.url));
@@ -26,7 +26,7 @@ describe('parley turn', () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('starts from PARLEY_TURN_* variables, answers STUN, never logs the secret and exits 0 on SIGTERM', async () => {
+  it('starts from PARLEY_TURN_* variables, answers STUN, denies loopback and private peers by default, never logs the secret and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const httpPort = await freePort();
     const secret = 'cli-secret-that-must-not-be-logged';
@@ -44,6 +44,11 @@ describe('parley turn', () => {
     const client = await TurnTestClient.udp(port);
     try {
       expect((await client.request(METHOD_BINDING, [], { sign: false })).cls).toBe(CLASS_SUCCESS);
+      // Only `parley up` opens loopback and private peers: this process keeps the default deny list.
+      expect((await client.allocate(restCredentials(secret, Math.floor(Date.now() / 1000) + 600))).cls).toBe(CLASS_SUCCESS);
+      expect(errorCodeOf(await client.createPermission({ family: 4, address: '127.0.0.1', port: 9 }))).toBe(403);
+      expect(errorCodeOf(await client.createPermission({ family: 4, address: '192.168.1.10', port: 9 }))).toBe(403);
+      expect(turn.output()).not.toContain('peer allow list overrides');
     } finally {
       client.close();
     }

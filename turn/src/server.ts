@@ -107,7 +107,9 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
   const logger = rootLogger.child({ component: 'turn' });
   logger.info({ config: redactConfig(TurnConfigSchema, config) }, 'effective configuration');
   if (config.auth.secrets.length === 0) logger.warn('auth.secrets is empty: every Allocate will be refused (401)');
-  if (config.policy.allowPeers.length > 0) logger.warn({ allowPeers: config.policy.allowPeers }, 'peer allow list overrides the default deny list');
+  if (config.policy.allowPeers.length > 0) {
+    logger.warn({ allowPeers: config.policy.allowPeers }, 'peer allow list overrides the deny list: clients can relay to these networks (for local demos and tests, never on an exposed relay)');
+  }
 
   const clock = { nowMs: () => Date.now() };
   const startedAtMs = clock.nowMs();

@@ -4,11 +4,30 @@ import { dataDirOf, ensureDevSecrets } from '../dev-secrets.js';
 import { childSpecs, urlHost } from '../up/children.js';
 import { Supervisor } from '../up/supervisor.js';
 
-const HELP = `usage: parley up [--host HOST] [--port PORT] [--dashboard-port PORT] [--data-dir DIR]
+/**
+ * Not coturn's 3478 (nor 3479, its alternate port): a developer trying Parley often has coturn
+ * running on the same machine, and a clash would stop the demo. The URLs carry the port, so
+ * browsers need nothing else. The HTTP port likewise avoids coturn's Prometheus port 9641.
+ */
+const DEFAULT_TURN_PORT = 3480;
+const DEFAULT_TURN_HTTP_PORT = 9642;
 
-Starts Parley on embedded defaults (in-memory state, no Redis) with development secrets kept in
---data-dir (default .parley/ in the current directory, created once with mode 0600), prints the
-URLs, a demo link and ready-made tokens. Ctrl-C stops everything.
+function portOption(name: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`--${name} must be 1-65535`);
+  return port;
+}
+
+const HELP = `usage: parley up [--host HOST] [--port PORT] [--dashboard-port PORT] [--turn-port PORT]
+                 [--turn-http-port PORT] [--data-dir DIR]
+
+Starts Parley on embedded defaults (in-memory state, no Redis): the TURN relay (UDP and TCP on
+--turn-port, default ${DEFAULT_TURN_PORT}), the signal server and the admin dashboard, with development
+secrets kept in --data-dir (default .parley/ in the current directory, created once with mode
+0600); prints the URLs, a demo link and ready-made tokens. Ctrl-C stops everything.
+
+This is a local demo: its TURN relay relays to loopback and private networks so that two tabs
+or two machines of one LAN can call through it. \`parley turn\` denies those by default.
 `;
 
 export async function runUp(argv: string[]): Promise<void> {
@@ -18,6 +37,8 @@ export async function runUp(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
       'dashboard-port': { type: 'string', default: '3000' },
+      'turn-port': { type: 'string', default: String(DEFAULT_TURN_PORT) },
+      'turn-http-port': { type: 'string', default: String(DEFAULT_TURN_HTTP_PORT) },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -27,16 +48,17 @@ export async function runUp(argv: string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error('--port must be 1-65535');
-  const dashboardPort = Number(values['dashboard-port']);
-  if (!Number.isInteger(dashboardPort) || dashboardPort < 1 || dashboardPort > 65_535) throw new Error('--dashboard-port must be 1-65535');
+  const port = portOption('port', values.port);
+  const dashboardPort = portOption('dashboard-port', values['dashboard-port']);
+  const turnPort = portOption('turn-port', values['turn-port']);
+  const turnHttpPort = portOption('turn-http-port', values['turn-http-port']);
   const dataDir = dataDirOf(values['data-dir']);
   const { secrets, created } = ensureDevSecrets(dataDir);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(created ? `[up] generated development secrets in ${dataDir}/secrets.json` : `[up] using development secrets from ${dataDir}/secrets.json`);
 
-  const specs = childSpecs({ host: values.host, signalPort: port, dashboardPort, secrets, env: process.env });
+  out('[up] local demo: the TURN relay may relay to loopback and private networks (see the warning below)');
+  const specs = childSpecs({ host: values.host, signalPort: port, dashboardPort, turnPort, turnHttpPort, secrets, env: process.env });
   const supervisor = new Supervisor(out);
   let stopping = false;
   const stop = async (code: number) => {
