@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { TurnRevocation, type TurnNodeStatus } from '@parley/protocol';
 import { createRootLogger, loadConfig, redactConfig, type Logger } from '@parley/runtime';
 import type { Allocation } from './allocation/allocation.js';
+import { allocationIdSource } from './allocation/allocation-ids.js';
 import { AllocationTable } from './allocation/allocation-table.js';
 import { PeerPolicy } from './allocation/peer-policy.js';
 import { ByteBucket } from './allocation/quotas.js';
@@ -148,24 +148,14 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     nowMs: clock.nowMs,
   });
   const allocationLoggers = new WeakMap<Allocation, Logger>();
-  // Label children resolved once per (method, code): inc() with a label object hashes it each time.
-  const requestCounters = new Map<string, { inc(): void }>();
   const events: ControlEvents = {
-    request: (method, code) => {
-      const key = `${method}|${code}`;
-      let counter = requestCounters.get(key);
-      if (!counter) {
-        counter = metrics.requests.labels({ method, code: String(code) });
-        requestCounters.set(key, counter);
-      }
-      counter.inc();
-    },
+    request: (method, code) => metrics.request(method, code),
     authFailure: (reason) => {
       metrics.authFailure(reason);
       logger.debug({ reason }, 'authentication failed');
     },
     allocationCreated: (allocation) => {
-      metrics.allocationsCreated.inc({ transport: allocation.client.transport });
+      metrics.allocationCreated(allocation.client.transport);
       // A child logger costs (redaction set-up): make one only when lifecycle lines are logged.
       if (!logger.isLevelEnabled('info')) return;
       const child = logger.child({
@@ -179,7 +169,7 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
       child.info({ relayed: allocation.relayedAddresses.map((address) => `${address.address}:${address.port}`), expiresAtMs: allocation.expiresAtMs }, 'allocation created');
     },
     allocationEnded: (allocation, reason: AllocationEndReason) => {
-      metrics.allocationsEnded.inc({ reason });
+      metrics.allocationEnded(reason);
       (allocationLoggers.get(allocation) ?? logger).info(
         { reason, bytesToPeers: allocation.bytesToPeers, bytesFromPeers: allocation.bytesFromPeers, ageMs: clock.nowMs() - allocation.createdAtMs },
         'allocation ended',
@@ -198,7 +188,7 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     relaySockets: pool,
     events,
     advertisedAddress: (family, bindAddress, port) => ({ family, address: external[family] ?? bindAddress, port }),
-    newAllocationId: () => randomBytes(9).toString('base64url'),
+    newAllocationId: allocationIdSource(),
   };
   const control = new ControlPlane(context);
   const onListenerError = (error: unknown) => logger.error({ err: error }, 'listener error');

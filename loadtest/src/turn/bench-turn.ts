@@ -15,7 +15,8 @@ import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LoadTurnClient, type
  * the server's CPU use at each figure; then the ratios against coturn and node-turn.
  *
  * Every figure is the median of confirmation runs at the rate found by the search. Options (env):
- * BENCH_SERVERS=parley,coturn,node-turn  BENCH_TRIAL_MS=1500  BENCH_CONFIRM=3  BENCH_PAIRS=8
+ * BENCH_SERVERS=parley,coturn,node-turn  BENCH_WORKLOADS=channel100,channel1000,send100,allocations
+ * BENCH_TRIAL_MS=1500  BENCH_CONFIRM=3  BENCH_PAIRS=8
  */
 const SERVER_CPU = '1';
 const CLIENT_CPU = '0';
@@ -29,6 +30,8 @@ const CONFIRM_RUNS = Number(process.env.BENCH_CONFIRM ?? 3);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const ALLOCATION_WORKERS = 64;
 const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,coturn,node-turn').split(',');
+/** Which workloads to run (all by default); e.g. BENCH_WORKLOADS=allocations for an A/B of the allocate path. */
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations').split(',');
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** `parley-no-hairpin` is Parley with relay.hairpin off: every relay-to-relay packet goes through the kernel, as in coturn. */
@@ -335,6 +338,7 @@ async function measure(name: ServerName): Promise<ServerFigures> {
   };
   workloads.push(['channel100', withPairs('channel', 100)], ['channel1000', withPairs('channel', 1000)], ['send100', withPairs('send', 100)], ['allocations', () => allocationsPerSecond(server, creds)]);
   for (const [key, run] of workloads) {
+    if (!WORKLOADS.includes(key)) continue;
     process.stderr.write(`[bench] ${name}: ${key}\n`);
     try {
       figures[key] = await run();

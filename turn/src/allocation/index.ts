@@ -6,5 +6,6 @@
 export * from './ports.js';
 export * from './allocation.js';
 export * from './allocation-table.js';
+export * from './allocation-ids.js';
 export * from './peer-policy.js';
 export * from './quotas.js';

@@ -135,8 +135,35 @@ export class TurnMetrics {
     new Gauge({ name: 'parley_turn_process_resident_memory_bytes', help: 'Resident memory of the relay process', registers, collect() { this.set(process.memoryUsage.rss()); } });
   }
 
+  /**
+   * Label children resolved once per label value: inc() with a label object hashes the labels on
+   * every call, and these run per request. The label sets are bounded, so the map is too.
+   */
+  private readonly children = new Map<string, { inc(): void }>();
+
+  private child(key: string, resolve: () => { inc(): void }): { inc(): void } {
+    let child = this.children.get(key);
+    if (child === undefined) {
+      child = resolve();
+      this.children.set(key, child);
+    }
+    return child;
+  }
+
+  request(method: string, code: number): void {
+    this.child(`request|${method}|${code}`, () => this.requests.labels({ method, code: String(code) })).inc();
+  }
+
+  allocationCreated(transport: string): void {
+    this.child(`created|${transport}`, () => this.allocationsCreated.labels({ transport })).inc();
+  }
+
+  allocationEnded(reason: string): void {
+    this.child(`ended|${reason}`, () => this.allocationsEnded.labels({ reason })).inc();
+  }
+
   authFailure(reason: AuthFailureReason): void {
-    this.authFailures.inc({ reason });
+    this.child(`auth|${reason}`, () => this.authFailures.labels({ reason })).inc();
   }
 
   text(): Promise<string> {
