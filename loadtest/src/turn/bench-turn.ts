@@ -370,12 +370,14 @@ async function main(): Promise<void> {
   const results = new Map<string, ServerFigures>();
   process.stderr.write(`[bench] load average before: ${loadavg().map((value) => value.toFixed(2)).join(', ')}\n`);
   for (const name of SERVERS as ServerName[]) results.set(name, await measure(name));
-  const rows: [string, keyof Omit<ServerFigures, 'errors'>][] = [
-    ['client-to-client ChannelData pkts/s, 100 B, ≤0.5 % loss', 'channel100'],
-    ['client-to-client ChannelData pkts/s, 1000 B, ≤0.5 % loss', 'channel1000'],
-    ['client-to-client Send/Data indication pkts/s, 100 B, ≤0.5 % loss', 'send100'],
-    ['authenticated allocations/s (Allocate + Refresh 0)', 'allocations'],
-  ];
+  const rows = (
+    [
+      ['client-to-client ChannelData pkts/s, 100 B, ≤0.5 % loss', 'channel100'],
+      ['client-to-client ChannelData pkts/s, 1000 B, ≤0.5 % loss', 'channel1000'],
+      ['client-to-client Send/Data indication pkts/s, 100 B, ≤0.5 % loss', 'send100'],
+      ['authenticated allocations/s (Allocate + Refresh 0)', 'allocations'],
+    ] as [string, keyof Omit<ServerFigures, 'errors'>][]
+  ).filter(([, key]) => WORKLOADS.includes(key));
   const lines: string[] = [];
   lines.push(`# TURN benchmark — ${new Date().toISOString()}`);
   lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU}; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
