@@ -15,13 +15,14 @@ import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LoadTurnClient, type
  * the server's CPU use at each figure; then the ratios against coturn and node-turn.
  *
  * Every figure is the median of confirmation runs at the rate found by the search. Options (env):
- * BENCH_SERVERS=parley,coturn,node-turn  BENCH_WORKLOADS=channel100,channel1000,send100,allocations
- * BENCH_TRIAL_MS=1500  BENCH_CONFIRM=3  BENCH_PAIRS=8
+ * BENCH_SERVERS=parley,coturn,node-turn  BENCH_WORKLOADS=channel100,channel1000,send100,allocations,allocations-paced
+ * BENCH_TRIAL_MS=1500  BENCH_CONFIRM=3  BENCH_PAIRS=8  BENCH_ALLOCATION_RATE=1000  BENCH_ALLOCATION_ROUNDS=7
  */
 const SERVER_CPU = '1';
 const CLIENT_CPU = '0';
 const SECRET = 'bench-secret';
-const RELAY_IP = '127.0.0.2';
+/** Relayed addresses, one loopback IP per server so that servers running side by side never contend for relay ports. */
+const RELAY_IPS: Record<ServerName, string> = { parley: '127.0.0.2', 'parley-no-hairpin': '127.0.0.3', coturn: '127.0.0.4', 'node-turn': '127.0.0.5' };
 const LOSS_LIMIT = 0.005;
 /** After sending stops, how long packets may still arrive and count. */
 const DRAIN_MS = 1000;
@@ -30,8 +31,12 @@ const CONFIRM_RUNS = Number(process.env.BENCH_CONFIRM ?? 3);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const ALLOCATION_WORKERS = 64;
 const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,coturn,node-turn').split(',');
-/** Which workloads to run (all by default); e.g. BENCH_WORKLOADS=allocations for an A/B of the allocate path. */
-const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations').split(',');
+/** Which workloads to run (all by default); e.g. BENCH_WORKLOADS=allocations,allocations-paced for an A/B of the allocate path. */
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations,allocations-paced').split(',');
+/** allocations-paced: offered allocations/s, window length, rounds (the first is warm-up). */
+const PACED_RATE = Number(process.env.BENCH_ALLOCATION_RATE ?? 1000);
+const PACED_WINDOW_MS = Number(process.env.BENCH_ALLOCATION_WINDOW_MS ?? 3000);
+const PACED_ROUNDS = Number(process.env.BENCH_ALLOCATION_ROUNDS ?? 7);
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** `parley-no-hairpin` is Parley with relay.hairpin off: every relay-to-relay packet goes through the kernel, as in coturn. */
@@ -108,7 +113,7 @@ async function startServer(name: ServerName, creds: LoadCredentials): Promise<Ru
       'taskset',
       [
         '-c', SERVER_CPU, 'turnserver', '-n', '--no-cli', '--no-tls', '--no-dtls', '--no-tcp', '--no-stdout-log',
-        '--listening-ip=127.0.0.1', `--relay-ip=${RELAY_IP}`, `--listening-port=${port}`,
+        '--listening-ip=127.0.0.1', `--relay-ip=${RELAY_IPS.coturn}`, `--listening-port=${port}`,
         '--use-auth-secret', `--static-auth-secret=${SECRET}`, '--realm=parley', '--allow-loopback-peers',
         '--relay-threads=1', '--min-port=50000', '--max-port=60000',
         `--pidfile=${join(directory, 'pid')}`, `--log-file=${join(directory, 'log')}`,
@@ -129,7 +134,7 @@ async function startServer(name: ServerName, creds: LoadCredentials): Promise<Ru
   }
   const parley = name === 'parley' || name === 'parley-no-hairpin';
   const script = parley ? join(here, 'servers/parley-server.js') : join(here, 'servers/node-turn-server.js');
-  const args = parley ? [String(port), SECRET, RELAY_IP, name === 'parley' ? 'on' : 'off'] : [String(port), creds.username, creds.password, RELAY_IP];
+  const args = parley ? [String(port), SECRET, RELAY_IPS[name], name === 'parley' ? 'on' : 'off'] : [String(port), creds.username, creds.password, RELAY_IPS[name]];
   const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForReady(child, name);
   return { name, port, pid: child.pid!, stop: () => stopChild(child) };
@@ -279,6 +284,19 @@ async function maxLosslessRate(server: RunningServer, pairs: Pair[]): Promise<Ra
   return { packetsPerSecond: passing, lossPercent: chosen.loss * 100, serverCores: chosen.serverCores };
 }
 
+let clientAddressCounter = 0;
+
+/**
+ * A fresh loopback source address for each allocation client, cycling through 127.1.0.1–127.1.255.254.
+ * Binding port 0 on one address reuses a just-closed port often enough that coturn, which keeps a
+ * 5-tuple for a while after Refresh 0, answers 437 to several percent of allocations; real clients
+ * come from many addresses anyway (and Parley's per-IP nonce cache gets no help from one address).
+ */
+function nextClientAddress(): string {
+  clientAddressCounter = (clientAddressCounter % 65_534) + 1;
+  return `127.1.${clientAddressCounter >> 8}.${clientAddressCounter & 255 || 1}`;
+}
+
 /**
  * Authenticated allocations per second: ALLOCATION_WORKERS workers, each looping over a fresh client socket (a new
  * 5-tuple): Allocate → 401 → authenticated Allocate → Refresh(lifetime 0).
@@ -294,7 +312,7 @@ async function allocationsPerSecond(server: RunningServer, creds: LoadCredential
     await Promise.all(
       Array.from({ length: ALLOCATION_WORKERS }, async () => {
         while (performance.now() < deadline) {
-          const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds);
+          const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress());
           try {
             await client.allocate();
             await client.release();
@@ -313,6 +331,74 @@ async function allocationsPerSecond(server: RunningServer, creds: LoadCredential
   const rate = median(runs.map((run) => run.rate));
   const chosen = runs.find((run) => run.rate === rate)!;
   return { packetsPerSecond: rate, lossPercent: 0, serverCores: chosen.cores };
+}
+
+interface PacedFigure {
+  microsPerAllocation: number;
+  completedPerSecond: number;
+  /** Allocation cycles that failed over all counted windows (CPU per allocation divides by completed ones). */
+  failed: number;
+}
+
+/**
+ * Server CPU per authenticated allocation at one fixed offered rate, every server running side by
+ * side and measured in interleaved windows (a different order each round), so that all of them see
+ * the same background load and are warm. On a shared machine the closed-loop figure above mostly
+ * measures how much of its core each server got; this one compares the work each does per
+ * allocation. Returns, per server, the median of the windows.
+ */
+async function pacedAllocationCosts(names: ServerName[], creds: LoadCredentials): Promise<Map<ServerName, PacedFigure>> {
+  const servers: RunningServer[] = [];
+  for (const name of names) servers.push(await startServer(name, creds));
+  const samples = new Map<ServerName, { micros: number; rate: number; failed: number }[]>(names.map((name) => [name, []]));
+  try {
+    for (let round = 0; round < PACED_ROUNDS; round++) {
+      const order = [...servers].sort(() => Math.random() - 0.5);
+      for (const server of order) {
+        let completed = 0;
+        let failed = 0;
+        let inFlight = 0;
+        let launched = 0;
+        const cycles: Promise<void>[] = [];
+        const cpuBefore = cpuSeconds(server.pid);
+        const started = performance.now();
+        while (performance.now() - started < PACED_WINDOW_MS) {
+          const due = Math.floor(((performance.now() - started) / 1000) * PACED_RATE);
+          for (; launched < due && inFlight < 256; launched++) {
+            inFlight++;
+            cycles.push(
+              (async () => {
+                const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress());
+                try {
+                  await client.allocate();
+                  await client.release();
+                  completed++;
+                } catch {
+                  failed++;
+                } finally {
+                  client.close();
+                  inFlight--;
+                }
+              })(),
+            );
+          }
+          await delay(5);
+        }
+        await Promise.all(cycles);
+        const seconds = (performance.now() - started) / 1000;
+        // The first round warms the servers up (JIT, caches): not counted.
+        if (round > 0 && completed > 0) samples.get(server.name)!.push({ micros: ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / completed, rate: completed / seconds, failed });
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+  return new Map(
+    names.map((name) => {
+      const list = samples.get(name)!;
+      return [name, { microsPerAllocation: median(list.map((sample) => sample.micros)), completedPerSecond: median(list.map((sample) => sample.rate)), failed: list.reduce((sum, sample) => sum + sample.failed, 0) }];
+    }),
+  );
 }
 
 interface ServerFigures {
@@ -369,7 +455,12 @@ async function main(): Promise<void> {
   execFileSync('taskset', ['-pc', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
   const results = new Map<string, ServerFigures>();
   process.stderr.write(`[bench] load average before: ${loadavg().map((value) => value.toFixed(2)).join(', ')}\n`);
-  for (const name of SERVERS as ServerName[]) results.set(name, await measure(name));
+  for (const name of SERVERS as ServerName[]) if (WORKLOADS.some((key) => key !== 'allocations-paced')) results.set(name, await measure(name));
+  let paced: Map<ServerName, PacedFigure> | undefined;
+  if (WORKLOADS.includes('allocations-paced')) {
+    process.stderr.write(`[bench] allocations at ${PACED_RATE}/s, servers side by side\n`);
+    paced = await pacedAllocationCosts(SERVERS as ServerName[], credentials());
+  }
   const rows = (
     [
       ['client-to-client ChannelData pkts/s, 100 B, ≤0.5 % loss', 'channel100'],
@@ -382,25 +473,41 @@ async function main(): Promise<void> {
   lines.push(`# TURN benchmark — ${new Date().toISOString()}`);
   lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU}; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
   lines.push(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (the 2 cores are shared; "per CPU-s" divides by the CPU time the server actually got)`);
-  lines.push('');
-  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
-  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
-  for (const [label, key] of rows) {
-    const cells = SERVERS.map((name) => format(results.get(name)?.[key]));
-    const of = (name: string) => results.get(name)?.[key];
-    lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(of('parley'), of('coturn'))} | ${ratio(of('parley-no-hairpin'), of('coturn'))} | ${ratio(of('parley'), of('node-turn'))} |`);
+  if (rows.length > 0) {
+    lines.push('');
+    lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
+    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+    for (const [label, key] of rows) {
+      const cells = SERVERS.map((name) => format(results.get(name)?.[key]));
+      const of = (name: string) => results.get(name)?.[key];
+      lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(of('parley'), of('coturn'))} | ${ratio(of('parley-no-hairpin'), of('coturn'))} | ${ratio(of('parley'), of('node-turn'))} |`);
+    }
+    lines.push('');
+    lines.push('CPU-normalised (packets or allocations per second of server CPU; robust when the machine is shared):');
+    lines.push('');
+    lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
+    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+    const perCpu = (figure: RateFigure | undefined) => (figure && figure.serverCores > 0 && figure.packetsPerSecond > 0 ? figure.packetsPerSecond / figure.serverCores : 0);
+    const cpuRatio = (ours: RateFigure | undefined, theirs: RateFigure | undefined) => (perCpu(theirs) > 0 && perCpu(ours) > 0 ? `${(perCpu(ours) / perCpu(theirs)).toFixed(2)}×` : 'n/a');
+    for (const [label, key] of rows) {
+      const of = (name: string) => results.get(name)?.[key];
+      const cells = SERVERS.map((name) => (perCpu(of(name)) > 0 ? Math.round(perCpu(of(name))).toLocaleString('en-US') : 'n/a'));
+      lines.push(`| ${label} | ${cells.join(' | ')} | ${cpuRatio(of('parley'), of('coturn'))} | ${cpuRatio(of('parley-no-hairpin'), of('coturn'))} | ${cpuRatio(of('parley'), of('node-turn'))} |`);
+    }
   }
-  lines.push('');
-  lines.push('CPU-normalised (packets or allocations per second of server CPU; robust when the machine is shared):');
-  lines.push('');
-  lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
-  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
-  const perCpu = (figure: RateFigure | undefined) => (figure && figure.serverCores > 0 && figure.packetsPerSecond > 0 ? figure.packetsPerSecond / figure.serverCores : 0);
-  const cpuRatio = (ours: RateFigure | undefined, theirs: RateFigure | undefined) => (perCpu(theirs) > 0 && perCpu(ours) > 0 ? `${(perCpu(ours) / perCpu(theirs)).toFixed(2)}×` : 'n/a');
-  for (const [label, key] of rows) {
-    const of = (name: string) => results.get(name)?.[key];
-    const cells = SERVERS.map((name) => (perCpu(of(name)) > 0 ? Math.round(perCpu(of(name))).toLocaleString('en-US') : 'n/a'));
-    lines.push(`| ${label} | ${cells.join(' | ')} | ${cpuRatio(of('parley'), of('coturn'))} | ${cpuRatio(of('parley-no-hairpin'), of('coturn'))} | ${cpuRatio(of('parley'), of('node-turn'))} |`);
+  if (paced) {
+    const of = (name: string) => paced.get(name as ServerName);
+    const perCpuSecond = (name: string) => (of(name) ? 1e6 / of(name)!.microsPerAllocation : 0);
+    const vs = (ours: string, theirs: string) => (perCpuSecond(ours) > 0 && perCpuSecond(theirs) > 0 ? `${(perCpuSecond(ours) / perCpuSecond(theirs)).toFixed(2)}×` : 'n/a');
+    lines.push('');
+    lines.push(`Allocations at a fixed ${PACED_RATE}/s offered, servers side by side in interleaved ${PACED_WINDOW_MS / 1000} s windows (median of ${PACED_ROUNDS - 1} after a warm-up round):`);
+    lines.push('');
+    lines.push(`| | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
+    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+    lines.push(`| server CPU per allocation (µs) | ${SERVERS.map((name) => (of(name) ? Math.round(of(name)!.microsPerAllocation).toLocaleString('en-US') : 'n/a')).join(' | ')} | | | |`);
+    lines.push(`| allocations per CPU-second | ${SERVERS.map((name) => (perCpuSecond(name) > 0 ? Math.round(perCpuSecond(name)).toLocaleString('en-US') : 'n/a')).join(' | ')} | ${vs('parley', 'coturn')} | ${vs('parley-no-hairpin', 'coturn')} | ${vs('parley', 'node-turn')} |`);
+    lines.push(`| allocations/s completed | ${SERVERS.map((name) => (of(name) ? Math.round(of(name)!.completedPerSecond).toLocaleString('en-US') : 'n/a')).join(' | ')} | | | |`);
+    lines.push(`| failed cycles (all windows) | ${SERVERS.map((name) => (of(name) ? String(of(name)!.failed) : 'n/a')).join(' | ')} | | | |`);
   }
   for (const [name, figures] of results) for (const error of figures.errors) lines.push(`- ${name}: ${error}`);
   process.stdout.write(`${lines.join('\n')}\n`);
