@@ -25,7 +25,11 @@ export const BROWSER_BUILD_OPTIONS = {
 export async function bundleSdk({ outfile = SDK_BUNDLE, write = true } = {}) {
   const result = await build({ ...BROWSER_BUILD_OPTIONS, entryPoints: [SDK_ENTRY], outfile, minify: true, sourcemap: write ? 'linked' : false, write, metafile: true });
   const code = write ? readFileSync(outfile) : Buffer.from(result.outputFiles.find((file) => file.path.endsWith('.js')).contents);
-  return { code, rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs) };
+  // Modules that contribute bytes to the bundle (the metafile's top-level inputs also list
+  // modules that were parsed and then tree-shaken away).
+  const output = Object.values(result.metafile.outputs).find((entry) => entry.entryPoint);
+  const inputs = Object.entries(output.inputs).filter(([, info]) => info.bytesInOutput > 0).map(([path]) => path);
+  return { code, rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, inputs };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
