@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from '@parley/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveDirectory, writeHarness } from './support/harness.js';
+import { startTestRelay, type TestRelay } from './support/relay.js';
+
+/**
+ * PeerMesh on its own, in real Chromium, relay-only through Parley's TURN relay. Two meshes live
+ * in one page and pass signals to each other directly, so the test controls timing exactly: both
+ * sides can start a negotiation in the same task, which makes glare certain rather than likely.
+ * (The end-to-end tests repeat the important cases through the signal server.)
+ */
+describe('PeerMesh in Chromium through the Parley TURN relay', () => {
+  let chromium: LaunchedChromium;
+  let relay: TestRelay;
+  let site: { url: string; close(): Promise<void> };
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'parley-mesh-'));
+    await writeHarness(directory);
+    site = await serveDirectory(directory);
+    relay = await startTestRelay();
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await relay?.stop();
+    await site?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function openPage(): Promise<Page> {
+    const page = await chromium.context.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+    return page;
+  }
+
+  /**
+   * Puts two connected meshes A and B on `window.pair` (B joined later: impolite towards A),
+   * relay-only with the given ICE servers, signals delivered one task later as a socket would.
+   */
+  async function connectPair(page: Page, iceServers: unknown): Promise<void> {
+    await page.evaluate(async (servers) => {
+      const { PeerMesh } = (window as any).parley;
+      const meshes: Record<string, any> = {};
+      const events: Record<string, string[]> = { A: [], B: [] };
+      const make = (self: string, other: string) =>
+        new PeerMesh({ iceServers: servers, forceRelay: true, sendSignal: (_to: string, payload: unknown) => setTimeout(() => meshes[other].handleSignal(self, structuredClone(payload)), 1) });
+      meshes.A = make('A', 'B');
+      meshes.B = make('B', 'A');
+      for (const id of ['A', 'B']) meshes[id].on('negotiation', (info: any) => events[id]!.push(info.event));
+      const connected = (id: string, peer: string) =>
+        new Promise<void>((resolve) => meshes[id].on('connection.state', (s: any) => s.peerId === peer && s.state === 'connected' && resolve()));
+      meshes.A.addPeer({ peerId: 'B', polite: true });
+      meshes.B.addPeer({ peerId: 'A', polite: false });
+      await Promise.all([connected('A', 'B'), connected('B', 'A')]);
+      (window as any).pair = { meshes, events };
+    }, iceServers);
+  }
+
+  it('resolves glare when both sides add a camera track in the same task, and both receive video over a relay/relay pair', async () => {
+    const page = await openPage();
+    await connectPair(page, relay.iceServers('udp'));
+    const result = await page.evaluate(async () => {
+      const { summariseStats } = (window as any).parley;
+      const { meshes, events } = (window as any).pair;
+      const video = (id: string) => new Promise<string>((resolve) => meshes[id].on('track', (t: any) => t.track.kind === 'video' && resolve(t.track.kind)));
+      const camA = await navigator.mediaDevices.getUserMedia({ video: true });
+      const camB = await navigator.mediaDevices.getUserMedia({ video: true });
+      const gotA = video('A');
+      const gotB = video('B');
+      // Same task: both negotiationneeded events fire before either offer can arrive.
+      meshes.A.addTrack(camA.getVideoTracks()[0], camA);
+      meshes.B.addTrack(camB.getVideoTracks()[0], camB);
+      await Promise.all([gotA, gotB]);
+      const states = [meshes.A.connectionState('B'), meshes.B.connectionState('A')];
+      const { summary } = summariseStats((await meshes.A.getStats('B')).values());
+      meshes.A.close();
+      meshes.B.close();
+      return { events, states, summary };
+    });
+    expect(result.states).toEqual(['connected', 'connected']);
+    expect(result.summary).toMatchObject({ path: 'relay', localCandidateType: 'relay', remoteCandidateType: 'relay', relayProtocol: 'udp' });
+    // The impolite side ignored the crossing offer; the polite side rolled its own back.
+    expect(result.events.B).toContain('offer-ignored');
+    expect(result.events.A).toContain('rolled-back');
+    await page.close();
+  });
+
+  it('adds and removes camera and microphone tracks repeatedly without breaking negotiation (TURN over TCP)', async () => {
+    const page = await openPage();
+    await connectPair(page, relay.iceServers('tcp'));
+    const result = await page.evaluate(async () => {
+      const { meshes } = (window as any).pair;
+      const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      const [audio, video] = [media.getAudioTracks()[0], media.getVideoTracks()[0]];
+      const seen: string[] = [];
+      meshes.B.on('track', (t: any) => seen.push(`+${t.track.kind}`));
+      meshes.B.on('track.removed', (t: any) => seen.push(`-${t.track.kind}`));
+      const until = (predicate: () => boolean) =>
+        new Promise<void>((resolve, reject) => {
+          const started = Date.now();
+          const poll = () => (predicate() ? resolve() : Date.now() - started > 15_000 ? reject(new Error(`timeout; seen ${seen.join(' ')}`)) : setTimeout(poll, 20));
+          poll();
+        });
+      meshes.A.addTrack(audio, media);
+      meshes.A.addTrack(video, media);
+      await until(() => seen.includes('+audio') && seen.includes('+video'));
+      meshes.A.removeTrack(video);
+      await until(() => seen.includes('-video'));
+      meshes.A.addTrack(video, media);
+      await until(() => seen.filter((e) => e === '+video').length === 2);
+      meshes.A.removeTrack(audio);
+      await until(() => seen.includes('-audio'));
+      // The data channel still works after four renegotiations.
+      const chat = new Promise<string>((resolve) => meshes.B.on('chat', (m: any) => resolve(m.text)));
+      meshes.A.sendChat('still here');
+      const text = await chat;
+      const { summary } = (window as any).parley.summariseStats((await meshes.B.getStats('A')).values());
+      const states = [meshes.A.connectionState('B'), meshes.B.connectionState('A')];
+      meshes.A.close();
+      meshes.B.close();
+      return { seen, text, states, summary };
+    });
+    expect(result.seen).toEqual(['+audio', '+video', '-video', '+video', '-audio']);
+    expect(result.text).toBe('still here');
+    expect(result.states).toEqual(['connected', 'connected']);
+    expect(result.summary).toMatchObject({ path: 'relay', relayProtocol: 'tcp' });
+    await page.close();
+  });
+});
