@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedChromium } from '@parley/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDirectory, writeHarness } from './support/harness.js';
+import type { HarnessWindow } from './support/page-types.js';
 import { startTestRelay, type TestRelay } from './support/relay.js';
 
 /**
@@ -36,7 +37,7 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
   async function openPage(): Promise<Page> {
     const page = await chromium.context.newPage();
     await page.goto(site.url);
-    await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+    await page.waitForFunction(() => (window as HarnessWindow).harnessReady === true);
     return page;
   }
 
@@ -44,22 +45,24 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
    * Puts two connected meshes A and B on `window.pair` (B joined later: impolite towards A),
    * relay-only with the given ICE servers, signals delivered one task later as a socket would.
    */
-  async function connectPair(page: Page, iceServers: unknown): Promise<void> {
+  async function connectPair(page: Page, iceServers: ReturnType<TestRelay['iceServers']>): Promise<void> {
     await page.evaluate(async (servers) => {
-      const { PeerMesh } = (window as any).parley;
-      const meshes: Record<string, any> = {};
+      const w = window as HarnessWindow;
+      const { PeerMesh } = w.parley;
+      type Mesh = InstanceType<typeof PeerMesh>;
+      const meshes: Record<string, Mesh> = {};
       const events: Record<string, string[]> = { A: [], B: [] };
       const make = (self: string, other: string) =>
-        new PeerMesh({ iceServers: servers, forceRelay: true, sendSignal: (_to: string, payload: unknown) => setTimeout(() => meshes[other].handleSignal(self, structuredClone(payload)), 1) });
+        new PeerMesh({ iceServers: servers, forceRelay: true, sendSignal: (_to, payload) => setTimeout(() => meshes[other]!.handleSignal(self, structuredClone(payload)), 1) });
       meshes.A = make('A', 'B');
       meshes.B = make('B', 'A');
-      for (const id of ['A', 'B']) meshes[id].on('negotiation', (info: any) => events[id]!.push(info.event));
+      for (const id of ['A', 'B']) meshes[id]!.on('negotiation', (info) => events[id]!.push(info.event));
       const connected = (id: string, peer: string) =>
-        new Promise<void>((resolve) => meshes[id].on('connection.state', (s: any) => s.peerId === peer && s.state === 'connected' && resolve()));
+        new Promise<void>((resolve) => meshes[id]!.on('connection.state', (s) => s.peerId === peer && s.state === 'connected' && resolve()));
       meshes.A.addPeer({ peerId: 'B', polite: true });
       meshes.B.addPeer({ peerId: 'A', polite: false });
       await Promise.all([connected('A', 'B'), connected('B', 'A')]);
-      (window as any).pair = { meshes, events };
+      w.state = { meshes, events };
     }, iceServers);
   }
 
@@ -67,19 +70,20 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
     const page = await openPage();
     await connectPair(page, relay.iceServers('udp'));
     const result = await page.evaluate(async () => {
-      const { summariseStats } = (window as any).parley;
-      const { meshes, events } = (window as any).pair;
-      const video = (id: string) => new Promise<string>((resolve) => meshes[id].on('track', (t: any) => t.track.kind === 'video' && resolve(t.track.kind)));
+      const w = window as HarnessWindow;
+      const { summariseStats } = w.parley;
+      const { meshes, events } = w.state as { meshes: Record<'A' | 'B', InstanceType<typeof w.parley.PeerMesh>>; events: Record<string, string[]> };
+      const video = (id: 'A' | 'B') => new Promise<string>((resolve) => meshes[id].on('track', (t) => t.track.kind === 'video' && resolve(t.track.kind)));
       const camA = await navigator.mediaDevices.getUserMedia({ video: true });
       const camB = await navigator.mediaDevices.getUserMedia({ video: true });
       const gotA = video('A');
       const gotB = video('B');
       // Same task: both negotiationneeded events fire before either offer can arrive.
-      meshes.A.addTrack(camA.getVideoTracks()[0], camA);
-      meshes.B.addTrack(camB.getVideoTracks()[0], camB);
+      meshes.A.addTrack(camA.getVideoTracks()[0]!, camA);
+      meshes.B.addTrack(camB.getVideoTracks()[0]!, camB);
       await Promise.all([gotA, gotB]);
       const states = [meshes.A.connectionState('B'), meshes.B.connectionState('A')];
-      const { summary } = summariseStats((await meshes.A.getStats('B')).values());
+      const { summary } = summariseStats((await meshes.A.getStats('B'))!.values() as Iterable<never>);
       meshes.A.close();
       meshes.B.close();
       return { events, states, summary };
@@ -96,12 +100,13 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
     const page = await openPage();
     await connectPair(page, relay.iceServers('tcp'));
     const result = await page.evaluate(async () => {
-      const { meshes } = (window as any).pair;
+      const w = window as HarnessWindow;
+      const { meshes } = w.state as { meshes: Record<'A' | 'B', InstanceType<typeof w.parley.PeerMesh>> };
       const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-      const [audio, video] = [media.getAudioTracks()[0], media.getVideoTracks()[0]];
+      const [audio, video] = [media.getAudioTracks()[0]!, media.getVideoTracks()[0]!];
       const seen: string[] = [];
-      meshes.B.on('track', (t: any) => seen.push(`+${t.track.kind}`));
-      meshes.B.on('track.removed', (t: any) => seen.push(`-${t.track.kind}`));
+      meshes.B.on('track', (t) => seen.push(`+${t.track.kind}`));
+      meshes.B.on('track.removed', (t) => seen.push(`-${t.track.kind}`));
       const until = (predicate: () => boolean) =>
         new Promise<void>((resolve, reject) => {
           const started = Date.now();
@@ -118,10 +123,10 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
       meshes.A.removeTrack(audio);
       await until(() => seen.includes('-audio'));
       // The data channel still works after four renegotiations.
-      const chat = new Promise<string>((resolve) => meshes.B.on('chat', (m: any) => resolve(m.text)));
+      const chat = new Promise<string>((resolve) => meshes.B.on('chat', (m) => resolve(m.text)));
       meshes.A.sendChat('still here');
       const text = await chat;
-      const { summary } = (window as any).parley.summariseStats((await meshes.B.getStats('A')).values());
+      const { summary } = w.parley.summariseStats((await meshes.B.getStats('A'))!.values() as Iterable<never>);
       const states = [meshes.A.connectionState('B'), meshes.B.connectionState('A')];
       meshes.A.close();
       meshes.B.close();

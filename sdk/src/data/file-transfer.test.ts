@@ -115,7 +115,7 @@ describe('file transfer over a data channel', () => {
   it('reports FILE_CORRUPTED on both sides when a byte is changed in flight', async () => {
     const [sender, receiver] = channelPair();
     sender.tamper = (chunk, offset) => {
-      if (offset <= 100_000 && 100_000 < offset + chunk.length) chunk[100_000 - offset] ^= 0xff;
+      if (offset <= 100_000 && 100_000 < offset + chunk.length) chunk[100_000 - offset]! ^= 0xff;
     };
     const received = receiveFileFromChannel(receiver);
     const sent = sendFileOverChannel(sender, 'tid', new Blob([randomBytes(300_000) as BlobPart]), 'x.bin');

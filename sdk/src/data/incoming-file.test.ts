@@ -27,7 +27,7 @@ describe('IncomingFile', () => {
     const file = new IncomingFile(10_000);
     file.onText(offer());
     const tampered = bytes.slice();
-    tampered[500] ^= 0x01;
+    tampered[500]! ^= 0x01;
     feed(file, tampered);
     expect(file.onText(end())).toMatchObject({ kind: 'failed', code: 'FILE_CORRUPTED' });
   });
