@@ -138,4 +138,54 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
     expect(result.summary).toMatchObject({ path: 'relay', relayProtocol: 'tcp' });
     await page.close();
   });
+
+  it('restarts ICE by itself when the relay restarts under a call, and the call comes back', async () => {
+    const page = await openPage();
+    // A relay of its own for this test, so stopping it does not disturb the others.
+    const own = await startTestRelay({ secret: relay.secret });
+    await connectPair(page, own.iceServers('udp'));
+    await page.evaluate(() => {
+      const w = window as HarnessWindow;
+      const { meshes } = w.state as { meshes: Record<'A' | 'B', InstanceType<typeof w.parley.PeerMesh>> };
+      const log: string[] = [];
+      for (const id of ['A', 'B'] as const) {
+        meshes[id].on('ice.restart', (e) => log.push(`${id}:restart:${e.reason}`));
+        meshes[id].on('connection.state', (e) => log.push(`${id}:${e.state}`));
+      }
+      w.state.log = log;
+    });
+    // Same ports, fresh process state: every allocation of the call is gone.
+    const { udpPort, tcpPort } = own.turn;
+    await own.stop();
+    const revived = await startTestRelay({ secret: relay.secret, udpPort, tcpPort });
+    try {
+      const result = await page.evaluate(async () => {
+        const w = window as HarnessWindow;
+        const { meshes, log } = w.state as { meshes: Record<'A' | 'B', InstanceType<typeof w.parley.PeerMesh>>; log: string[] };
+        const started = Date.now();
+        // Disconnected (consent checks fail), restarted after the grace period, connected again.
+        while (!(log.some((e) => e.includes(':restart:')) && meshes.A.connectionState('B') === 'connected' && meshes.B.connectionState('A') === 'connected' && log.some((e) => e.endsWith(':disconnected') || e.endsWith(':failed')))) {
+          if (Date.now() - started > 60_000) throw new Error(`no recovery: ${log.join(' ')}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const chat = new Promise<string>((resolve) => meshes.B.on('chat', (m) => resolve(m.text)));
+        meshes.A.sendChat('back again');
+        const text = await chat;
+        return { log, text };
+      });
+      expect(result.text).toBe('back again');
+      expect(result.log.some((entry) => /:restart:(disconnected|failed)$/.test(entry))).toBe(true);
+      // The relay that came back carries the call: the ICE restart allocated on it afresh.
+      expect(revived.turn.status().totals.allocations).toBeGreaterThanOrEqual(2);
+      await page.evaluate(() => {
+        const w = window as HarnessWindow;
+        const { meshes } = w.state as { meshes: Record<'A' | 'B', InstanceType<typeof w.parley.PeerMesh>> };
+        meshes.A.close();
+        meshes.B.close();
+      });
+    } finally {
+      await revived.stop();
+      await page.close();
+    }
+  }, 90_000);
 });

@@ -14,11 +14,11 @@ export interface TestRelay {
   stop(): Promise<void>;
 }
 
-export async function startTestRelay(options: { secret?: string; expiryPolicy?: 'allocate-only' | 'strict' } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: { secret?: string; expiryPolicy?: 'allocate-only' | 'strict'; udpPort?: number; tcpPort?: number } = {}): Promise<TestRelay> {
   const secret = options.secret ?? randomBytes(16).toString('hex');
   const turn = await startTurnServer({
     config: {
-      listen: { hosts: ['127.0.0.1'], udpPort: 0, tcpPort: 0 },
+      listen: { hosts: ['127.0.0.1'], udpPort: options.udpPort ?? 0, tcpPort: options.tcpPort ?? 0 },
       relay: { ips: ['127.0.0.1'] },
       http: { host: '127.0.0.1', port: 0, internalToken: randomBytes(16).toString('hex') },
       auth: { secrets: [secret], ...(options.expiryPolicy ? { expiryPolicy: options.expiryPolicy } : {}) },
