@@ -70,6 +70,12 @@ export const TurnConfigSchema = z
       userBytesPerSecond: z.number().int().min(0).default(10_000_000).meta({ description: 'Relay bandwidth per user over all its allocations; 0 = unlimited', unit: 'bytes/s' }),
       totalBytesPerSecond: z.number().int().min(0).default(0).meta({ description: 'Relay bandwidth of the whole node; 0 = unlimited', unit: 'bytes/s' }),
     }),
+    compat: section({
+      legacyChannelNumbers: z
+        .boolean()
+        .default(true)
+        .meta({ description: 'Accept channel numbers 0x5000-0x7FFF (the RFC 5766 range that coturn and older clients use); RFC 8656 alone allows 0x4000-0x4FFF' }),
+    }),
     http: section({
       host: ipLiteral.default('0.0.0.0').meta({ description: 'Address of the HTTP listener (/metrics, /healthz, /v1/status)' }),
       port: port.default(9641).meta({ description: 'HTTP port (0 = any free port)' }),

@@ -22,10 +22,11 @@ export function handleChannelBind(context: HandlerContext, link: ClientLink, req
   if (!allocation) return fail(context, request, auth, ERROR_ALLOCATION_MISMATCH);
   if (allocation.username !== auth.username) return fail(context, request, auth, ERROR_WRONG_CREDENTIALS);
   // "The request contains both a CHANNEL-NUMBER and an XOR-PEER-ADDRESS attribute; the channel
-  // number is in the range 0x4000 through 0x4FFF (inclusive)" — otherwise 400.
+  // number is in the range 0x4000 through 0x4FFF (inclusive)" — otherwise 400. With
+  // compat.legacyChannelNumbers the RFC 5766 range up to 0x7FFF is accepted too (coturn's clients use it).
   const channel = decodeChannelNumber(getAttribute(request, ATTR_CHANNEL_NUMBER));
   const peers = peerAddresses(request);
-  if (channel === null || !isValidChannelNumber(channel) || peers === null || peers.length !== 1) return fail(context, request, auth, ERROR_BAD_REQUEST);
+  if (channel === null || !isValidChannelNumber(channel, context.config.compat.legacyChannelNumbers) || peers === null || peers.length !== 1) return fail(context, request, auth, ERROR_BAD_REQUEST);
   const peer = peers[0]!;
   // "If the XOR-PEER-ADDRESS attribute contains an address of an address family that is not the
   // same as that of a relayed transport address for the allocation, the server MUST generate an

@@ -6,10 +6,11 @@ export const CHANNEL_DATA_HEADER_BYTES = 4;
 /** §12: "Channel numbers 0x4000 through 0x4FFF" may be bound. */
 export const CHANNEL_NUMBER_MIN = 0x4000;
 export const CHANNEL_NUMBER_MAX = 0x4fff;
-export const CHANNEL_COUNT = CHANNEL_NUMBER_MAX - CHANNEL_NUMBER_MIN + 1;
+/** RFC 5766 §11 allowed up to 0x7FFF; RFC 8656 reserved 0x5000+ for DTLS-SRTP demultiplexing. */
+export const CHANNEL_NUMBER_MAX_RFC5766 = 0x7fff;
 
-export function isValidChannelNumber(channel: number): boolean {
-  return channel >= CHANNEL_NUMBER_MIN && channel <= CHANNEL_NUMBER_MAX;
+export function isValidChannelNumber(channel: number, allowRfc5766Range = false): boolean {
+  return channel >= CHANNEL_NUMBER_MIN && channel <= (allowRfc5766Range ? CHANNEL_NUMBER_MAX_RFC5766 : CHANNEL_NUMBER_MAX);
 }
 
 /** True when the first byte starts a ChannelData message (top two bits 01: §12, §18). */
