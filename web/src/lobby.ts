@@ -17,6 +17,7 @@ export interface LobbyOptions {
   room: string;
   displayName: string;
   relayOnly: boolean;
+  camera: boolean;
   /** Show the token field from the start. */
   askForToken: boolean;
   error?: { code: string; message: UserMessage } | undefined;
@@ -35,7 +36,7 @@ export function renderLobby(options: LobbyOptions): HTMLElement {
     showToken.hidden = true;
     token.focus();
   } }, 'I have a token');
-  const camera = h('input', { id: 'camera', type: 'checkbox', checked: true });
+  const camera = h('input', { id: 'camera', type: 'checkbox', checked: options.camera });
   const relayOnly = h('input', { id: 'relay-only', type: 'checkbox', checked: options.relayOnly });
   const error = options.error
     ? h('div', { class: 'error', role: 'alert', 'data-error-code': options.error.code }, h('strong', {}, options.error.message.title), h('p', {}, options.error.message.detail))

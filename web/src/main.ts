@@ -32,6 +32,7 @@ function showLobby(error?: { code: string; message: UserMessage }, askForToken =
       room: lastChoice.room,
       displayName: lastChoice.displayName,
       relayOnly: lastChoice.relayOnly,
+      camera: lastChoice.camera,
       askForToken,
       error,
       onJoin: (choice) => void join(choice),

@@ -78,7 +78,8 @@ export class Tiles {
     const video = h('video', { autoplay: true, playsinline: true, muted: self });
     video.muted = self;
     const badge = h('span', { class: 'badge', 'data-grade': 'unknown', 'data-path': 'unknown' }, self ? 'you' : 'connecting…');
-    const element = h('figure', { class: `tile no-video${self ? ' self' : ''}`, 'data-peer-id': peerId }, video, h('figcaption', {}, h('span', { class: 'name' }, name), badge));
+    const avatar = h('div', { class: 'avatar', 'aria-hidden': 'true' }, initials(name));
+    const element = h('figure', { class: `tile no-video${self ? ' self' : ''}`, 'data-peer-id': peerId }, avatar, video, h('figcaption', {}, h('span', { class: 'name' }, name), badge));
     const tile: Tile = { element, video, badge, stream: new MediaStream() };
     this.#tiles.set(peerId, tile);
     if (self) this.element.prepend(element);
@@ -92,4 +93,11 @@ export class Tiles {
     const count = this.#tiles.size;
     this.element.style.setProperty('--columns', String(Math.max(1, Math.ceil(Math.sqrt(count)))));
   }
+}
+
+/** "Ada Lovelace" → "AL": shown in a tile while there is no video. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0]!, words[words.length - 1]!].map((word) => [...word][0]) : [...(words[0] ?? '?')].slice(0, 2);
+  return letters.join('').toUpperCase();
 }
