@@ -82,6 +82,20 @@ describe('signaling blip during a call', () => {
     expect(bobLog.filter((entry) => entry.startsWith('peer.left') || entry.startsWith('peer.joined'))).toEqual([]);
     expect(await ada.log()).not.toContain('session.restarted');
   });
+
+  it('restarts ICE when the browser reports that the network came back, and stays in the call', async () => {
+    // Playwright's offline emulation fires the page's offline/online events.
+    await ada.page.context().setOffline(true);
+    await ada.page.waitForFunction(() => !navigator.onLine);
+    await ada.page.context().setOffline(false);
+    await ada.waitForLog(`ice.restart:${bob.peerId}:requested`);
+    await ada.waitForLog(new RegExp(`^negotiation:${bob.peerId}:answer-(received|sent)$`));
+    await ada.waitConnected([bob.peerId]);
+    await bob.waitConnected([ada.peerId]);
+    expect(await bob.sendChat('still with you')).toEqual([ada.peerId]);
+    expect(await ada.waitForChat('still with you')).toBe(bob.peerId);
+    expect((await bob.log()).filter((entry) => entry.startsWith('peer.left'))).toEqual([]);
+  });
 });
 
 /**
