@@ -36,6 +36,9 @@ export default defineConfig({
           // Integration suites start servers, coturn and browsers; two cores are shared.
           maxWorkers: 2,
           fileParallelism: true,
+          // vitest 4 requires projects with different maxWorkers to run in separate groups:
+          // unit (group 0) first, then int.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

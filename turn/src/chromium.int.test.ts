@@ -27,6 +27,8 @@ describe('Chromium through our relay only', () => {
     turn = await startTurnServer({
       config: {
         listen: { hosts: ['127.0.0.1'], udpPort: 0, tcpPort: 0 },
+        // Relayed addresses on another IP than the page's host candidates, as on a real network.
+        relay: { ips: ['127.0.0.2'] },
         http: { host: '127.0.0.1', port: 0 },
         auth: { secrets: [SECRET] },
         policy: { allowPeers: ['127.0.0.0/8'] },

@@ -12,6 +12,7 @@ import { RevocationList } from './auth/revocations.js';
 import { TURN_ENV_PREFIX, TurnConfigSchema, type TurnConfig, type TurnConfigInput } from './config.js';
 import { endAllocation, type AllocationEndReason, type ControlEvents, type HandlerContext } from './handlers/context.js';
 import { ControlPlane } from './handlers/control-plane.js';
+import { expireState } from './handlers/expiry.js';
 import { TurnMetrics } from './observability/metrics.js';
 import { nodeStatus } from './observability/status.js';
 import { RelayEngine } from './relay/relay-engine.js';
@@ -251,8 +252,7 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
 
   const sweep = setInterval(() => {
     const nowMs = clock.nowMs();
-    for (const allocation of allocations.expired(nowMs)) endAllocation(context, allocation, 'expired');
-    for (const allocation of allocations.values()) allocation.sweep(nowMs);
+    expireState(context, nowMs);
     revocations.prune(nowMs / 1000);
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
