@@ -59,9 +59,33 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
       for (const id of ['A', 'B']) meshes[id]!.on('negotiation', (info) => events[id]!.push(info.event));
       const connected = (id: string, peer: string) =>
         new Promise<void>((resolve) => meshes[id]!.on('connection.state', (s) => s.peerId === peer && s.state === 'connected' && resolve()));
+      const log: string[] = [];
+      for (const id of ['A', 'B']) {
+        meshes[id]!.on('connection.state', (s) => log.push(`${id}:${s.state}`));
+        meshes[id]!.on('ice.candidate-error', (e) => log.push(`${id}:candidate-error:${e.errorCode}:${e.url}`));
+        meshes[id]!.on('error', (e) => log.push(`${id}:error:${e.code}:${e.message}:${String((e as { cause?: unknown }).cause)}`));
+      }
       meshes.A.addPeer({ peerId: 'B', polite: true });
       meshes.B.addPeer({ peerId: 'A', polite: false });
-      await Promise.all([connected('A', 'B'), connected('B', 'A')]);
+      // On failure, say what each side was doing rather than only "timed out".
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(async () => {
+          const describe = async (id: string, peer: string) => {
+            const pc = meshes[id]!.connection(peer)!;
+            const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+            const candidates = stats.filter((s) => s.type.endsWith('-candidate')).map((s) => `${s.type}:${s.candidateType}`);
+            const pairs = stats.filter((s) => s.type === 'candidate-pair').map((s) => `${s.state} req=${s.requestsSent} resp=${s.responsesReceived}`);
+            return `${id}: ${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}/${pc.iceGatheringState} [${candidates.join(' ')}] [${pairs.join(' | ')}]`;
+          };
+          reject(new Error(`pair did not connect in 30 s\n${await describe('A', 'B')}\n${await describe('B', 'A')}\nnegotiation A: ${events.A!.join(' ')}\nnegotiation B: ${events.B!.join(' ')}\n${log.join('\n')}`));
+        }, 30_000);
+      });
+      try {
+        await Promise.race([Promise.all([connected('A', 'B'), connected('B', 'A')]), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
       w.state = { meshes, events };
     }, iceServers);
   }
@@ -169,8 +193,8 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         const chat = new Promise<string>((resolve) => meshes.B.on('chat', (m) => resolve(m.text)));
-        meshes.A.sendChat('back again');
-        const text = await chat;
+        const { sentTo } = meshes.A.sendChat('back again');
+        const text = await Promise.race([chat, new Promise<string>((resolve) => setTimeout(() => resolve(`no chat (sent to ${sentTo.join(',') || 'nobody'})`), 15_000))]);
         return { log, text };
       });
       expect(result.text).toBe('back again');

@@ -51,6 +51,9 @@ export class BrowserPeer {
       room.on('broadcast', ({ data }) => peer.broadcasts.push(data));
       room.on('negotiation', (info) => peer.log.push(`negotiation:${info.peerId}:${info.event}`));
       room.on('ice.restart', (e) => peer.log.push(`ice.restart:${e.peerId}:${e.reason}`));
+      room.on('ice.candidate-error', (e) => peer.log.push(`ice.candidate-error:${e.peerId}:${e.errorCode}:${e.url}`));
+      room.on('connection.state', (e) => peer.log.push(`state:${e.peerId}:${e.state}`));
+      room.on('error', (e) => peer.log.push(`error:${e.code}:${e.message}`));
       room.on('rejoined', () => peer.log.push('rejoined'));
       room.on('closed', ({ reason }) => peer.log.push(`closed:${reason}`));
       room.on('file.failed', ({ error }) => peer.failedFiles.push(error.code));
@@ -73,14 +76,43 @@ export class BrowserPeer {
 
   /** Waits until our connection to each of `peerIds` is connected and its chat channel open. */
   async waitConnected(peerIds: string[], timeoutMs = 30_000): Promise<void> {
-    await this.page.waitForFunction(
-      (ids) => {
-        const { room } = (window as HarnessWindow).peer;
-        return ids.every((id) => room.mesh?.connectionState(id) === 'connected');
-      },
-      peerIds,
-      { timeout: timeoutMs, polling: 100 },
-    );
+    try {
+      await this.page.waitForFunction(
+        (ids) => {
+          const { room } = (window as HarnessWindow).peer;
+          return ids.every((id) => room.mesh?.connectionState(id) === 'connected');
+        },
+        peerIds,
+        { timeout: timeoutMs, polling: 100 },
+      );
+    } catch (error) {
+      throw new Error(`${this.name} did not connect to ${peerIds.join(', ')} within ${timeoutMs} ms:\n${await this.diagnose(peerIds)}`, { cause: error });
+    }
+  }
+
+  /** What each connection is doing, for failure messages: states, candidates, negotiation log. */
+  async diagnose(peerIds: string[]): Promise<string> {
+    return this.page
+      .evaluate(async (ids) => {
+        const { peer } = window as HarnessWindow;
+        const lines: string[] = [];
+        for (const id of ids) {
+          const pc = peer.room.mesh?.connection(id);
+          if (!pc) {
+            lines.push(`${id}: no connection`);
+            continue;
+          }
+          const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+          const candidates = stats.filter((s) => s.type === 'local-candidate' || s.type === 'remote-candidate').map((s) => `${s.type}:${s.candidateType}/${s.protocol}/${s.relayProtocol ?? ''}`);
+          const pairs = stats.filter((s) => s.type === 'candidate-pair').map((s) => `${s.state}${s.nominated ? '*' : ''} req=${s.requestsSent} resp=${s.responsesReceived}`);
+          lines.push(`${id}: connection=${pc.connectionState} ice=${pc.iceConnectionState} signaling=${pc.signalingState} gathering=${pc.iceGatheringState}`);
+          lines.push(`  candidates: ${candidates.join(' ') || 'none'}`);
+          lines.push(`  pairs: ${pairs.join(' | ') || 'none'}`);
+        }
+        lines.push(`log: ${peer.log.join(' ')}`);
+        return lines.join('\n');
+      }, peerIds)
+      .catch((error: Error) => `(no diagnosis: ${error.message})`);
   }
 
   async sendChat(text: string): Promise<string[]> {
