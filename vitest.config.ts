@@ -23,6 +23,8 @@ export default defineConfig({
           include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
           testTimeout: 20_000,
+          // Unit tests first, then integration (vitest requires distinct groups when maxWorkers differ).
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -36,8 +38,6 @@ export default defineConfig({
           // Integration suites start servers, coturn and browsers; two cores are shared.
           maxWorkers: 2,
           fileParallelism: true,
-          // vitest 4 requires projects with different maxWorkers to run in separate groups:
-          // unit (group 0) first, then int.
           sequence: { groupOrder: 1 },
         },
       },

@@ -44,6 +44,10 @@ export const TurnConfigSchema = z
       ips: z.array(ipLiteral).default([]).meta({ description: 'Addresses relayed sockets bind, at most one per family; empty = the first concrete listen host of each family' }),
       minPort: z.number().int().min(1).max(65535).default(49152).meta({ description: 'Lowest relay port' }),
       maxPort: z.number().int().min(1).max(65535).default(65535).meta({ description: 'Highest relay port' }),
+      hairpin: z
+        .boolean()
+        .default(true)
+        .meta({ description: "Hand packets addressed to another allocation's relayed address on this node straight to it instead of through the network" }),
     }),
     auth: section({
       secrets: z.array(z.string().min(1)).default([]).meta({ description: 'Shared secrets of the REST credentials (any one verifies; rotate by adding)', secret: true }),

@@ -120,7 +120,11 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     revocations,
   });
   const allocations = new AllocationTable(config.quotas.userBytesPerSecond);
-  const relay = new RelayEngine(clock, new ByteBucket(config.quotas.totalBytesPerSecond, startedAtMs));
+  const relay = new RelayEngine(
+    clock,
+    new ByteBucket(config.quotas.totalBytesPerSecond, startedAtMs),
+    config.relay.hairpin ? (address, port) => allocations.byRelayedAddress(address, port) : null,
+  );
   const bindAddresses = relayBindAddresses(config, logger);
   const pool = new RelayPortPool({ bindAddresses, minPort: config.relay.minPort, maxPort: config.relay.maxPort });
   const external: { 4?: string; 6?: string } = {
@@ -142,14 +146,26 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     nowMs: clock.nowMs,
   });
   const allocationLoggers = new WeakMap<Allocation, Logger>();
+  // Label children resolved once per (method, code): inc() with a label object hashes it each time.
+  const requestCounters = new Map<string, { inc(): void }>();
   const events: ControlEvents = {
-    request: (method, code) => metrics.requests.inc({ method, code: String(code) }),
+    request: (method, code) => {
+      const key = `${method}|${code}`;
+      let counter = requestCounters.get(key);
+      if (!counter) {
+        counter = metrics.requests.labels({ method, code: String(code) });
+        requestCounters.set(key, counter);
+      }
+      counter.inc();
+    },
     authFailure: (reason) => {
       metrics.authFailure(reason);
       logger.debug({ reason }, 'authentication failed');
     },
     allocationCreated: (allocation) => {
       metrics.allocationsCreated.inc({ transport: allocation.client.transport });
+      // A child logger costs (redaction set-up): make one only when lifecycle lines are logged.
+      if (!logger.isLevelEnabled('info')) return;
       const child = logger.child({
         allocationId: allocation.id,
         userId: allocation.userId,

@@ -96,6 +96,14 @@ export const SignalConfigSchema = z.strictObject({
     resumeGraceMs: z.number().int().min(0).max(600_000).default(20_000).meta(milliseconds('How long a dropped session may be resumed with its resume token')),
     resumeBufferMessages: z.number().int().min(0).max(100_000).default(512).meta({ description: 'Messages buffered for a session while it is disconnected' }),
     resumeBufferBytes: z.number().int().min(0).max(64 * 1024 * 1024).default(1024 * 1024).meta(bytes('Bytes buffered for a session while it is disconnected')),
+    replayFrames: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(64)
+      .meta({ description: 'Frames kept per connected session so a resume with ?received= can resend what the old connection lost (0 = off)' }),
+    replayBytes: z.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024).meta(bytes('Bytes kept for the same purpose, per session')),
     maxRoomsPerSession: z.number().int().min(1).max(1000).default(16).meta({ description: 'Rooms one connection may be in at once' }),
   }),
   limits: section({
@@ -136,7 +144,7 @@ export const SignalConfigSchema = z.strictObject({
     pollIntervalSeconds: z.number().int().min(1).max(3600).default(10).meta(seconds('How often TURN nodes are polled')),
   }),
   webhooks: section({
-    urls: z.array(z.url()).default([]).meta({ description: 'Endpoints that receive lifecycle events (POST, JSON, signed)' }),
+    urls: z.array(z.url()).default([]).meta({ description: 'Endpoints that receive lifecycle events (POST, JSON, signed); redacted in logs, as such URLs often embed a key', secret: true }),
     secret: z.string().default('').meta({ description: 'HMAC-SHA256 key of the Parley-Signature header', secret: true }),
     maxQueue: z.number().int().min(1).max(1_000_000).default(10_000).meta({ description: 'Events waiting per endpoint; newer events are dropped (and counted) when full' }),
     maxAttempts: z.number().int().min(1).max(100).default(8).meta({ description: 'Delivery attempts per event' }),

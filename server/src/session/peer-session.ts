@@ -1,10 +1,12 @@
 import { ERRORS, type ClientMessage, type ErrorCode, type Grants, type PeerLeftReason, type RequestId, type RoomClosedReason } from '@parley/protocol';
 import type { Logger } from '@parley/runtime';
 import type { PeerEndpoint } from '../cluster/index.js';
+import { sessionLogger } from '../observability/index.js';
 import type { TokenBucket, UserLimits } from '../ratelimit/index.js';
 import type { TimerHandle } from '../time/clock.js';
 import { ackFrame, errorFrame } from '../wire/encode.js';
 import type { PeerSocket } from './peer-socket.js';
+import { ReplayLog } from './replay-log.js';
 
 /**
  * Why a session ended, for metrics and logs; each maps to the reason its rooms are told.
@@ -46,6 +48,8 @@ export interface SessionOwner {
 interface BufferLimits {
   maxMessages: number;
   maxBytes: number;
+  replayFrames: number;
+  replayBytes: number;
 }
 
 /**
@@ -58,7 +62,7 @@ export class PeerSession implements PeerEndpoint {
   readonly userId: string;
   readonly grants: Grants;
   readonly tokenExpiresAt: number;
-  readonly log: Logger;
+  private logger: Logger | undefined;
   readonly rooms = new Set<string>();
   state: SessionState = 'connected';
   socket: PeerSocket | null;
@@ -67,13 +71,15 @@ export class PeerSession implements PeerEndpoint {
   resumeToken: string;
   /** Frames waiting for a resume, oldest first. */
   private buffer: string[] = [];
+  /** Frames written to sockets, numbered (the `session` frames excluded), for lossless resume. */
+  readonly written: ReplayLog;
   private bufferBytes = 0;
   graceTimer: TimerHandle | undefined;
   turnTimer: TimerHandle | undefined;
   /** TURN usernames handed to this session (for revocation on kick), newest last. */
   readonly turnUsernames: string[] = [];
   /** Validated messages waiting while an asynchronous handler (a join) runs: order is kept. */
-  queue: { message: ClientMessage; rid: RequestId | undefined }[] | null = null;
+  queue: { message: ClientMessage; rid: RequestId | undefined; frame: string }[] | null = null;
 
   constructor(
     identity: SessionIdentity,
@@ -84,7 +90,7 @@ export class PeerSession implements PeerEndpoint {
     nowMs: number,
     private readonly bufferLimits: BufferLimits,
     private readonly owner: SessionOwner,
-    log: Logger,
+    private readonly parentLog: Logger,
   ) {
     this.peerId = identity.peerId;
     this.userId = identity.userId;
@@ -93,13 +99,25 @@ export class PeerSession implements PeerEndpoint {
     this.socket = socket;
     this.connectedSinceMs = nowMs;
     this.resumeToken = resumeToken;
-    this.log = log;
+    this.written = new ReplayLog(bufferLimits.replayFrames, bufferLimits.replayBytes);
+  }
+
+  /** This session's child logger, made on first use (most sessions never log: it would cost memory per connection). */
+  get log(): Logger {
+    this.logger ??= sessionLogger(this.parentLog, this.peerId, this.userId);
+    return this.logger;
+  }
+
+  /** Logs a lifecycle step at debug level, without making the child logger when debug is off. */
+  debug(fields: Record<string, unknown>, message: string): void {
+    if (this.parentLog.isLevelEnabled('debug')) this.log.debug(fields, message);
   }
 
   /** PeerEndpoint: send now, or keep for the resume; a frame is never silently lost. */
   deliver(frame: string): void {
     if (this.state === 'connected' && this.socket) {
       const outcome = this.socket.send(frame);
+      this.written.append(frame);
       this.owner.countDelivered();
       if (outcome === 'dropped') this.owner.endSession(this, 'slow_consumer');
       return;
@@ -130,6 +148,15 @@ export class PeerSession implements PeerEndpoint {
 
   error(code: ErrorCode, rid: RequestId | undefined, message?: string, retryAfterMs?: number): void {
     this.deliver(errorFrame(code, rid, message, retryAfterMs));
+  }
+
+  /**
+   * Writes a frame that is not part of the numbered stream: the `session` frame of each
+   * connection, and frames replayed after a resume (they were numbered when first written).
+   */
+  writeUnnumbered(frame: string): void {
+    if (this.state !== 'connected' || !this.socket) return;
+    if (this.socket.send(frame) === 'dropped') this.owner.endSession(this, 'slow_consumer');
   }
 
   /** Takes the frames buffered while detached, oldest first, and empties the buffer. */

@@ -58,6 +58,15 @@ export class AllocationTable {
     return this.byRelayPort.get(port);
   }
 
+  /** The allocation whose advertised relayed transport address is (address, port), if it is on this node. */
+  byRelayedAddress(address: string, port: number): Allocation | undefined {
+    const allocation = this.byRelayPort.get(port);
+    if (allocation === undefined) return undefined;
+    const relayed = allocation.relayedAddresses;
+    for (let i = 0; i < relayed.length; i++) if (relayed[i]!.port === port && relayed[i]!.address === address) return allocation;
+    return undefined;
+  }
+
   /** Allocations whose lifetime ended at `nowMs`. */
   expired(nowMs: number): Allocation[] {
     const out: Allocation[] = [];

@@ -81,11 +81,28 @@ export interface AuthenticatorOptions {
   revocations: RevocationList;
 }
 
+/** Keys derived per (username, password algorithm), so a client's later requests skip HMAC + MD5. */
+const KEY_CACHE_ENTRIES = 10_000;
+
 export class Authenticator {
   readonly nonces: NonceIssuer;
+  /** username|algorithm → candidate keys, one per secret, in `secrets` order. */
+  private readonly keyCache = new Map<string, Buffer[]>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.nonces = new NonceIssuer(options.secrets, options.nonceLifetimeSeconds);
+  }
+
+  private candidateKeys(username: string, realm: string, passwordAlgorithm: number): Buffer[] {
+    const cacheKey = `${passwordAlgorithm}|${username}`;
+    let keys = this.keyCache.get(cacheKey);
+    if (!keys) {
+      keys = this.options.secrets.map((secret) => longTermKey(username, realm, turnPassword(secret, username), passwordAlgorithm));
+      // Oldest entry out first: a bounded cache that any number of distinct usernames cannot grow.
+      if (this.keyCache.size >= KEY_CACHE_ENTRIES) this.keyCache.delete(this.keyCache.keys().next().value!);
+      this.keyCache.set(cacheKey, keys);
+    }
+    return keys;
   }
 
   get realm(): string {
@@ -136,8 +153,7 @@ export class Authenticator {
     // integrity ... If the resulting value does not match ... 401." Any rotation secret may match.
     let key: Buffer | null = null;
     let integrity: IntegrityAlgorithm | null = null;
-    for (const secret of this.options.secrets) {
-      const candidate = longTermKey(username, realm, turnPassword(secret, username), passwordAlgorithm);
+    for (const candidate of this.candidateKeys(username, realm, passwordAlgorithm)) {
       integrity = verifyIntegrity(message, candidate);
       if (integrity) {
         key = candidate;

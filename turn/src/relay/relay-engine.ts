@@ -25,6 +25,9 @@ export interface RelayClock {
   nowMs(): number;
 }
 
+/** Finds the allocation that owns an advertised relayed transport address of this node, if any. */
+export type LocalRelayLookup = (address: string, port: number) => Allocation | undefined;
+
 const DATA_INDICATION_TYPE = messageType(METHOD_DATA, CLASS_INDICATION);
 /** Headers of ChannelData sent to UDP clients, reused round-robin: a send completes long before its slot comes back. */
 const HEADER_RING_SIZE = 4096;
@@ -36,9 +39,16 @@ export class RelayEngine {
   private headerIndex = 0;
   private transactionCounter = 0;
 
+  /**
+   * @param localRelay when set, a packet addressed to another allocation's relayed address on this
+   * node is handed to that allocation directly instead of leaving through one socket and coming
+   * back through another ("hairpin"): half the system calls for relay-to-relay calls, and it works
+   * where the network cannot hairpin to the externalIp (many clouds, Docker, Kubernetes).
+   */
   constructor(
     private readonly clock: RelayClock,
     private readonly totalBucket: ByteBucket,
+    private readonly localRelay: LocalRelayLookup | null = null,
   ) {
     for (let i = 0; i < HEADER_RING_SIZE; i++) this.headerRing.push(this.headerSlab.subarray(i * 4, i * 4 + 4));
   }
@@ -95,7 +105,8 @@ export class RelayEngine {
       if (relay === undefined) this.counters.drops[DROP_NO_PERMISSION]!++;
       return;
     }
-    relay.send(message.subarray(CHANNEL_DATA_HEADER_BYTES, CHANNEL_DATA_HEADER_BYTES + length), binding.peerPort, binding.peerAddress);
+    const payload = message.subarray(CHANNEL_DATA_HEADER_BYTES, CHANNEL_DATA_HEADER_BYTES + length);
+    if (!this.hairpin(allocation, entry.family, payload, binding.peerAddress, binding.peerPort)) relay.send(payload, binding.peerPort, binding.peerAddress);
     this.countToPeer(allocation, length);
   }
 
@@ -116,7 +127,7 @@ export class RelayEngine {
       return;
     }
     if (!this.admit(allocation, data.length, nowMs)) return;
-    relay.send(data, peerPort, peerAddress);
+    if (!this.hairpin(allocation, entry.family, data as Buffer, peerAddress, peerPort)) relay.send(data, peerPort, peerAddress);
     this.countToPeer(allocation, data.length);
   }
 
@@ -152,6 +163,26 @@ export class RelayEngine {
     allocation.user.bytesFromPeers += length;
     this.counters.packetsFromPeers++;
     this.counters.bytesFromPeers += length;
+  }
+
+  /**
+   * Delivers `payload` straight to the allocation that owns (peerAddress, peerPort) on this node,
+   * as if it had arrived on that allocation's relayed socket from `from`'s relayed address.
+   * Returns false when the destination is not one of ours.
+   */
+  private hairpin(from: Allocation, family: 4 | 6, payload: Buffer, peerAddress: string, peerPort: number): boolean {
+    if (this.localRelay === null) return false;
+    const target = this.localRelay(peerAddress, peerPort);
+    if (target === undefined || target.closed) return false;
+    const relayed = from.relayedAddresses;
+    for (let i = 0; i < relayed.length; i++) {
+      const source = relayed[i]!;
+      if (source.family === family) {
+        this.fromPeer(target, payload, source.address, source.port);
+        return true;
+      }
+    }
+    return false;
   }
 
   private sendChannelData(client: ClientLink, binding: ChannelBinding, payload: Buffer): boolean {

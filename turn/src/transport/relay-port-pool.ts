@@ -11,6 +11,7 @@ import { literalLookup } from './literal-lookup.js';
  */
 const RESERVATION_HOLD_MS = 30_000;
 const MAX_BIND_ATTEMPTS = 64;
+const RELAY_SOCKET_BUFFER_BYTES = 1024 * 1024;
 
 class DgramRelaySocket implements RelaySocket {
   private receiver: ((datagram: Buffer, peerAddress: string, peerPort: number) => void) | null = null;
@@ -91,7 +92,8 @@ export class RelayPortPool implements RelaySocketFactory {
   private bind(family: 4 | 6, port: number): Promise<DgramRelaySocket | null> {
     const address = this.options.bindAddresses[family]!;
     this.used.add(port);
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6, lookup: literalLookup(family) });
+    // A relayed socket takes a peer's bursts; the kernel charges only for what is queued.
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6, lookup: literalLookup(family), recvBufferSize: RELAY_SOCKET_BUFFER_BYTES, sendBufferSize: RELAY_SOCKET_BUFFER_BYTES });
     return new Promise((resolve) => {
       const onError = () => {
         // Someone else holds it: keep it marked as used for now so it is not picked again at once.
