@@ -12,6 +12,7 @@ export const CLIENT_ERRORS = {
   CLIENT_CLOSED: { retryable: false, description: 'The client was closed by the application; pending requests are cancelled.' },
   SESSION_LOST: { retryable: true, description: 'The session could not be resumed; queued requests were dropped and rooms were joined again.' },
   TURN_UNREACHABLE: { retryable: true, description: 'No relay candidate could be gathered from the TURN servers (down, blocked, or credentials refused).' },
+  TURN_NOT_CONFIGURED: { retryable: false, description: 'The server hands out no TURN server: direct connections may work, relay-only ones cannot.' },
   ICE_FAILED: { retryable: true, description: 'A peer connection failed and ICE restarts did not bring it back.' },
   MEDIA_DENIED: { retryable: false, description: 'The user or the browser refused camera/microphone access.' },
   MEDIA_UNAVAILABLE: { retryable: false, description: 'No camera/microphone matches the request, or it is in use.' },

@@ -166,10 +166,12 @@ export async function runCall(root: HTMLElement, options: CallOptions): Promise<
       }
     });
 
-    // Tell people up front when the relay is unreachable, rather than showing a call that never connects.
+    // Tell people up front when the relay is unreachable, rather than showing a call that never
+    // connects. A server without any relay is only a problem for relay-only calls.
     void client.probeTurn().then((probe) => {
-      if (!probe.ok) showBanner('TURN_UNREACHABLE', messageFor('TURN_UNREACHABLE'));
-      view.dataset.turnProbe = probe.ok ? 'ok' : 'failed';
+      if (probe.configured && !probe.ok) showBanner('TURN_UNREACHABLE', messageFor('TURN_UNREACHABLE'));
+      if (!probe.configured && options.relayOnly) showBanner('TURN_NOT_CONFIGURED', messageFor('TURN_NOT_CONFIGURED'));
+      view.dataset.turnProbe = !probe.configured ? 'none' : probe.ok ? 'ok' : 'failed';
     });
   });
 }

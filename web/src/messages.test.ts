@@ -5,7 +5,7 @@ import { messageFor, roomClosedMessage } from './messages.js';
 describe('messageFor', () => {
   it('has a specific message for every case the lobby must explain', () => {
     const generic = messageFor('SOMETHING_NEW').title;
-    for (const code of ['TOKEN_MALFORMED', 'TOKEN_BAD_SIGNATURE', 'TOKEN_EXPIRED', 'ROOM_FULL', 'ROOM_CLOSED', 'TURN_UNREACHABLE', 'CONNECTION_FAILED', 'TOKEN_MISSING']) {
+    for (const code of ['TOKEN_MALFORMED', 'TOKEN_BAD_SIGNATURE', 'TOKEN_EXPIRED', 'ROOM_FULL', 'ROOM_CLOSED', 'TURN_UNREACHABLE', 'TURN_NOT_CONFIGURED', 'CONNECTION_FAILED', 'TOKEN_MISSING']) {
       expect(messageFor(code).title).not.toBe(generic);
     }
   });

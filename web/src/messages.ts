@@ -34,6 +34,11 @@ const MESSAGES: Partial<Record<ParleyErrorCode, UserMessage>> = {
     detail: 'The TURN relay could not be reached, so calls through restrictive networks (or relay-only calls) cannot connect. Check that its UDP/TCP ports are open.',
     canRetry: true,
   },
+  TURN_NOT_CONFIGURED: {
+    title: 'No media relay on this server',
+    detail: 'Relay only was chosen, but this server has no TURN relay configured, so the call cannot connect. Join again without "Relay only".',
+    canRetry: true,
+  },
   ICE_FAILED: { title: 'Connection to a participant failed', detail: 'Media could not get through, even after retrying. The relay may be unreachable from one side.', canRetry: true },
   MEDIA_DENIED: { title: 'Camera and microphone blocked', detail: 'Allow access in the browser, or join without camera.', canRetry: true },
   MEDIA_UNAVAILABLE: { title: 'No camera or microphone', detail: 'None was found, or it is in use by another application. You can join without camera.', canRetry: true },

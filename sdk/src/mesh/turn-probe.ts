@@ -9,6 +9,11 @@ import { relayProtocolOf } from './relay-protocol.js';
  */
 export interface TurnProbeResult {
   ok: boolean;
+  /**
+   * Whether any TURN URL was given at all. A server without a relay is not an unreachable relay:
+   * direct calls may still work, only relay-only calls cannot.
+   */
+  configured: boolean;
   /** Transports ("udp", "tcp", "tls") over which a relay candidate was obtained. */
   relayProtocols: string[];
   errors: Array<{ url: string; errorCode: number; errorText: string }>;
@@ -19,6 +24,7 @@ export const DEFAULT_TURN_PROBE_TIMEOUT_MS = 5_000;
 
 export async function probeTurn(iceServers: IceServer[], timeoutMs = DEFAULT_TURN_PROBE_TIMEOUT_MS): Promise<TurnProbeResult> {
   const startedAt = performance.now();
+  if (!hasTurnUrl(iceServers)) return { ok: false, configured: false, relayProtocols: [], errors: [], elapsedMs: 0 };
   const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
   const relayProtocols = new Set<string>();
   const errors: TurnProbeResult['errors'] = [];
@@ -43,5 +49,10 @@ export async function probeTurn(iceServers: IceServer[], timeoutMs = DEFAULT_TUR
   } finally {
     pc.close();
   }
-  return { ok: relayProtocols.size > 0, relayProtocols: [...relayProtocols], errors, elapsedMs: Math.round(performance.now() - startedAt) };
+  return { ok: relayProtocols.size > 0, configured: true, relayProtocols: [...relayProtocols], errors, elapsedMs: Math.round(performance.now() - startedAt) };
+}
+
+/** Whether any of the servers is a TURN server (`turn:` or `turns:`; `stun:` gives no relay). */
+export function hasTurnUrl(iceServers: IceServer[]): boolean {
+  return iceServers.some((server) => server.urls.some((url) => /^turns?:/i.test(url)));
 }
