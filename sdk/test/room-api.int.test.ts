@@ -87,6 +87,30 @@ describe('rooms, state, broadcast and direct messages through the signal server'
     expect(await bob.page.evaluate(() => (window as HarnessWindow).peer.broadcasts)).toEqual([]);
   });
 
+  it("tells the others when a peer leaves (peer.left, reason 'left'), drops their connection to it, and lets it join again on the same client", async () => {
+    const ada = await peer('ada');
+    const bob = await peer('bob');
+    await ada.join({ token: await stack.token('ada'), room: 'exit', name: 'Ada' });
+    await bob.join({ token: await stack.token('bob'), room: 'exit', name: 'Bob' });
+    await ada.waitConnected([bob.peerId]);
+    const firstBob = bob.peerId;
+    await bob.page.evaluate(() => (window as HarnessWindow).peer.room.leave());
+    await ada.waitForLog(`peer.left:${firstBob}:left`);
+    expect(await bob.log()).toContain('closed:left');
+    const afterLeave = await ada.page.evaluate((id) => {
+      const { room } = (window as HarnessWindow).peer;
+      return { known: room.peers.has(id), connection: room.mesh?.connectionState(id) ?? 'none' };
+    }, firstBob);
+    expect(afterLeave).toEqual({ known: false, connection: 'none' });
+    expect(await bob.page.evaluate(() => (window as HarnessWindow).peer.client.rooms.has('exit'))).toBe(false);
+
+    // The peer id belongs to the session, so Bob comes back under the same one, on a new connection.
+    const secondBob = await bob.page.evaluate(async () => (await (window as HarnessWindow).peer.client.join('exit', { meta: { name: 'Bob' }, forceRelay: true })).self.peerId);
+    expect(secondBob).toBe(firstBob);
+    await ada.page.waitForFunction((id) => (window as HarnessWindow).peer.log.filter((entry) => entry === `peer.joined:${id}`).length === 2, firstBob);
+    await ada.waitConnected([firstBob]);
+  });
+
   it('sends a user-addressed message to every session of that user, and says USER_NOT_FOUND for nobody', async () => {
     const caller = await peer('caller');
     const calleeLaptop = await peer('callee-laptop');
@@ -138,7 +162,12 @@ describe('rooms, state, broadcast and direct messages through the signal server'
     const ada = await peer('ada');
     await ada.join({ token: await stack.token('ada'), room: 'kick', name: 'Ada' });
     const outcome = ada.page.evaluate(
-      () => new Promise<string>((resolve) => (window as HarnessWindow).peer.client.on('disconnected', ({ error }) => resolve(error.code))),
+      () =>
+        new Promise<string>((resolve) => {
+          const { peer } = window as HarnessWindow;
+          peer.client.on('disconnected', ({ error }) => resolve(error.code));
+          setTimeout(() => resolve(`no disconnected event within 20 s (log: ${peer.log.join(' ')})`), 20_000);
+        }),
     );
     expect((await stack.admin('DELETE', `/v1/admin/rooms/kick/peers/${ada.peerId}`)).status).toBe(204);
     expect(await outcome).toBe('KICKED');

@@ -73,7 +73,16 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.polite = options.polite;
     const pc = new RTCPeerConnection(options.configuration);
     this.pc = pc;
-    pc.onnegotiationneeded = () => void this.#negotiate();
+    pc.onnegotiationneeded = () => {
+      // The newcomer (impolite) always makes the first offer: it opens the chat channel. Were we
+      // to offer too (our tracks need negotiating), the offers would cross and we would roll ours
+      // back; Chromium then sometimes never gathers for the answer (no TURN allocation at all),
+      // so the pair never connects. We wait instead: once the first exchange is done and the state
+      // is stable again, the browser fires negotiationneeded anew ("update the negotiation-needed
+      // flag", W3C webrtc-pc §4.7) and our tracks go in an offer of their own.
+      if (this.polite && !this.pc.remoteDescription) return;
+      void this.#negotiate();
+    };
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate || !candidate.candidate) return;
       this.#send({ kind: 'candidate', candidate: candidate.toJSON() });
