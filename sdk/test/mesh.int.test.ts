@@ -194,7 +194,8 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
         }
         const chat = new Promise<string>((resolve) => meshes.B.on('chat', (m) => resolve(m.text)));
         const { sentTo } = meshes.A.sendChat('back again');
-        const text = await Promise.race([chat, new Promise<string>((resolve) => setTimeout(() => resolve(`no chat (sent to ${sentTo.join(',') || 'nobody'})`), 15_000))]);
+        const transports = () => (['A', 'B'] as const).map((id) => `${id}: sctp=${meshes[id].connection(id === 'A' ? 'B' : 'A')?.sctp?.state ?? 'none'}`).join(' ');
+        const text = await Promise.race([chat, new Promise<string>((resolve) => setTimeout(() => resolve(`no chat (sent to ${sentTo.join(',') || 'nobody'}; B would send to ${meshes.B.sendChat('probe').sentTo.join(',') || 'nobody'}; ${transports()}; after ${Date.now() - started} ms; ${log.join(' ')})`), 15_000))]);
         return { log, text };
       });
       expect(result.text).toBe('back again');
