@@ -67,6 +67,7 @@ export class BrowserPeer {
       client.on('direct', (message) => peer.directs.push(message.data));
       client.on('reconnecting', ({ error }) => peer.log.push(`reconnecting:${error.code}`));
       client.on('resumed', () => peer.log.push('resumed'));
+      client.on('disconnected', ({ error }) => peer.log.push(`disconnected:${error.code}`));
       client.on('session.restarted', () => peer.log.push('session.restarted'));
       client.on('turn.refresh', () => peer.turnRefreshes++);
       return room.self.peerId;
