@@ -35,9 +35,17 @@ const SDP_FILLER =
 const CANDIDATE_FILLER =
   'candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 10.0.0.5 rport 46154 generation 0 ufrag EsAw network-id 1 network-cost 10';
 
-/** A marker as text. Microsecond times fit in a double exactly for centuries. */
+/**
+ * A marker as text, fixed width (zero-padded), so a pre-encoded frame can be reused by patching
+ * the digits in place. Widths: pair ids < 10^7, sequence numbers < 10^10, send times < 10^13 µs
+ * (the generator's monotonic clock: 115 days).
+ */
+export const MARKER_PAIR_DIGITS = 7;
+export const MARKER_SEQ_DIGITS = 10;
+export const MARKER_TIME_DIGITS = 13;
+
 export function formatMarker(pairId: number, seq: number, sentAtUs: number): string {
-  return `${pairId}.${seq}.${sentAtUs}`;
+  return `${String(pairId).padStart(MARKER_PAIR_DIGITS, '0')}.${String(seq).padStart(MARKER_SEQ_DIGITS, '0')}.${String(sentAtUs).padStart(MARKER_TIME_DIGITS, '0')}`;
 }
 
 export interface Marker {
@@ -68,7 +76,7 @@ export interface SignalTemplate {
 
 export function signalTemplate(room: RoomName | string, to: PeerId | string): SignalTemplate {
   const head = `{"type":"signal","room":${JSON.stringify(room)},"to":${JSON.stringify(to)},"payload":{`;
-  const markerAllowance = MARKER_PREFIX.length + '12345.1234567.1234567890123'.length + 2;
+  const markerAllowance = formatMarker(0, 0, 0).length;
   const tails = {} as Record<SignalKind, string>;
   for (const kind of SIGNAL_KINDS) {
     const before = `${head}${MARKER_PREFIX}`;

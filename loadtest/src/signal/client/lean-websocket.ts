@@ -15,7 +15,11 @@ import {
  * A WebSocket client made for load generation: one `net.Socket`, a hand-written HTTP/1.1 upgrade,
  * the framing of ws-frame.ts and nothing else (no extensions, no per-message events or objects).
  * Thousands of these share one Node process, where a `ws` client per connection would spend more
- * CPU than the broker under test. Sends made in one turn of the event loop leave in one write.
+ * CPU than the broker under test.
+ *
+ * Writes are the generator's main cost (one syscall each), so sends are coalesced: everything sent
+ * to a connection during one event-loop iteration leaves in one write, flushed for all connections
+ * together in the loop's check phase (setImmediate), after every read of that iteration was handled.
  */
 const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_HANDSHAKE_BYTES = 16 * 1024;
@@ -46,8 +50,27 @@ export interface LeanWebSocketHandlers {
   onClose(code: number, reason: string): void;
 }
 
+/** Connections with frames waiting, flushed together once per event-loop iteration. */
+const awaitingFlush: LeanWebSocket[] = [];
+let flushAllScheduled = false;
+
+function flushAll(): void {
+  flushAllScheduled = false;
+  // A flush can trigger no sends itself, so one pass empties the list.
+  for (let index = 0; index < awaitingFlush.length; index++) awaitingFlush[index]!.flush();
+  awaitingFlush.length = 0;
+}
+
+/** Outgoing bytes are appended to slabs of this size: under 4 KiB, so they come from Node's buffer pool. */
+const SLAB_BYTES = 4000;
+
 export class LeanWebSocket {
+  /** Filled slabs waiting for the flush, then the one being filled. */
   private readonly outgoing: Buffer[] = [];
+  private slab: Buffer | null = null;
+  private slabUsed = 0;
+  /** Offset of the space handed out by the last `reserve()`. */
+  reservedAt = 0;
   private flushScheduled = false;
   private closed = false;
   private constructor(
@@ -142,14 +165,28 @@ export class LeanWebSocket {
     return !this.closed;
   }
 
-  /** Queues a text message; everything queued in this turn of the event loop goes out in one write. */
+  /** Queues a text message; it leaves with everything else queued in this event-loop iteration. */
   send(text: string): void {
     if (!this.closed) this.enqueue(encodeTextFrame(text));
   }
 
-  /** Sends a pre-encoded frame (see ws-frame.ts) as is. */
-  sendFrame(frame: Buffer): void {
-    if (!this.closed) this.enqueue(frame);
+  /**
+   * Hands out `bytes` of outgoing space, at `this.reservedAt` in the returned buffer, for the caller
+   * to fill with complete frames right away (before its next await). This is how pre-encoded frames
+   * are sent without allocating per message: copy the template in, patch a few bytes. Returns null
+   * when the connection is closed.
+   */
+  reserve(bytes: number): Buffer | null {
+    if (this.closed) return null;
+    if (this.slab === null || this.slabUsed + bytes > this.slab.length) {
+      if (this.slab !== null && this.slabUsed > 0) this.outgoing.push(this.slab.subarray(0, this.slabUsed));
+      this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, bytes));
+      this.slabUsed = 0;
+    }
+    this.reservedAt = this.slabUsed;
+    this.slabUsed += bytes;
+    this.scheduleFlush();
+    return this.slab;
   }
 
   /** A clean close: close frame, then the server closes the TCP connection. */
@@ -164,26 +201,47 @@ export class LeanWebSocket {
   /** Drops the TCP connection without a close frame: what a network blip looks like to the server. */
   destroy(): void {
     this.outgoing.length = 0;
+    this.slab = null;
     this.socket.destroy();
     this.finish(1006, '');
   }
 
   private enqueue(frame: Buffer): void {
-    this.outgoing.push(frame);
+    const slab = this.reserve(frame.length);
+    if (slab) frame.copy(slab, this.reservedAt);
+  }
+
+  private scheduleFlush(): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      awaitingFlush.push(this);
+      if (!flushAllScheduled) {
+        flushAllScheduled = true;
+        setImmediate(flushAll);
+      }
     }
   }
 
-  private flush(): void {
+  /** Writes what is queued now (normally called by the per-iteration flush). */
+  flush(): void {
     this.flushScheduled = false;
+    if (this.slab !== null && this.slabUsed > 0) this.outgoing.push(this.slab.subarray(0, this.slabUsed));
+    // The written slab belongs to the socket until written; the next send starts a fresh one.
+    this.slab = null;
+    this.slabUsed = 0;
     const count = this.outgoing.length;
     if (count === 0 || this.socket.destroyed) {
       this.outgoing.length = 0;
       return;
     }
-    this.socket.write(count === 1 ? this.outgoing[0]! : Buffer.concat(this.outgoing));
+    if (count === 1) {
+      this.socket.write(this.outgoing[0]!);
+    } else {
+      // cork/uncork turns the writes into one writev.
+      this.socket.cork();
+      for (const chunk of this.outgoing) this.socket.write(chunk);
+      this.socket.uncork();
+    }
     this.outgoing.length = 0;
   }
 

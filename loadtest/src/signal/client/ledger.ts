@@ -1,5 +1,6 @@
 import { Histogram } from '../../common/histogram.js';
 import type { SignalTemplate } from '../wire.js';
+import { EncodedSignal } from './signal-frames.js';
 
 /**
  * The books of one load run: what each sender sent to each receiver, what arrived, in which order,
@@ -14,6 +15,8 @@ export interface PairState {
   readonly senderIndex: number;
   readonly receiverIndex: number;
   readonly template: SignalTemplate;
+  /** The same messages as ready-made frames (the fast send path). */
+  readonly encoded: EncodedSignal;
   /** The sender's peer id as the receiver must see it in `from`; null when the target does not stamp `from` (echo). */
   fromPeerId: string | null;
   /** `"from":"<fromPeerId>"` as bytes, for the fast path's check. */
@@ -79,7 +82,9 @@ export class Ledger {
 
   addPair(senderIndex: number, receiverIndex: number, template: SignalTemplate, fromPeerId: string | null): PairState {
     const fromNeedle = fromPeerId === null ? null : Buffer.from(`"from":${JSON.stringify(fromPeerId)}`);
-    const pair: PairState = { id: this.pairs.length, senderIndex, receiverIndex, template, fromPeerId, fromNeedle, sent: 0, expected: 0, received: 0 };
+    const id = this.pairs.length;
+    const encoded = new EncodedSignal(template, id);
+    const pair: PairState = { id, senderIndex, receiverIndex, template, encoded, fromPeerId, fromNeedle, sent: 0, expected: 0, received: 0 };
     this.pairs.push(pair);
     return pair;
   }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ServerMessage, type RemotePeer, type ServerMessageOf } from '@parley/protocol';
 import { wsUrlFor, type SignalTarget } from '../target.js';
-import { joinText, leaveText, MARKER_PREFIX, parseMarker, pingText, signalText } from '../wire.js';
+import { joinText, leaveText, MARKER_PREFIX, parseMarker, pingText } from '../wire.js';
 import { LeanWebSocket } from './lean-websocket.js';
 import type { Ledger, PairState } from './ledger.js';
 
@@ -141,7 +141,11 @@ export class SignalPeer {
 
   /** Sends the next traced message of `pair` (this peer must be its sender), stamped now or at `sentAtUs`. */
   sendSignal(pair: PairState, sentAtUs = nowUs()): void {
-    this.socket?.send(signalText(pair.template, pair.id, pair.sent++, sentAtUs));
+    const socket = this.socket;
+    if (socket === null) return;
+    const seq = pair.sent++;
+    const slab = socket.reserve(pair.encoded.frameBytes(seq));
+    if (slab !== null) pair.encoded.writeTo(slab, socket.reservedAt, seq, sentAtUs);
   }
 
   sendRaw(text: string): void {

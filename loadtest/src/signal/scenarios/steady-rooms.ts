@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CpuProbe } from '../../common/cpu-time.js';
 import { nowUs } from '../client/signal-peer.js';
 import type { PairState } from '../client/ledger.js';
 import type { Population } from './population.js';
@@ -21,6 +22,8 @@ export interface LoadPhaseOptions {
   measureMs: number;
   /** How long to wait for the last messages after sending stops; what is still missing is lost. */
   drainTimeoutMs?: number;
+  /** Samples broker and generator CPU time at the edges of the measured window. */
+  cpuProbe?: CpuProbe;
 }
 
 export interface ClosedLoopOptions extends LoadPhaseOptions {
@@ -44,6 +47,9 @@ export interface LoadResult {
   maxUs: number;
   /** Messages never delivered after the drain. */
   lost: number;
+  /** CPU seconds the broker / the generator spent during the measured window (null: not measured). */
+  brokerCpuSeconds: number | null;
+  generatorCpuSeconds: number | null;
 }
 
 async function measure(population: Population, options: LoadPhaseOptions, stop: () => void): Promise<LoadResult> {
@@ -54,10 +60,12 @@ async function measure(population: Population, options: LoadPhaseOptions, stop: 
   ledger.latencyUs.reset();
   ledger.recording = true;
   const deliveredAtStart = ledger.delivered;
+  const cpuAtStart = options.cpuProbe?.();
   const startedUs = nowUs();
   await sleep(options.measureMs);
   const measuredMs = (nowUs() - startedUs) / 1000;
   const deliveredInWindow = ledger.delivered - deliveredAtStart;
+  const cpuAtEnd = options.cpuProbe?.();
   ledger.recording = false;
   stop();
   const drainDeadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
@@ -73,6 +81,8 @@ async function measure(population: Population, options: LoadPhaseOptions, stop: 
     p99Us: latency.percentile(99),
     maxUs: latency.max,
     lost: ledger.problems.count('lost') - lostBefore,
+    brokerCpuSeconds: cpuAtStart?.brokerSeconds != null && cpuAtEnd?.brokerSeconds != null ? cpuAtEnd.brokerSeconds - cpuAtStart.brokerSeconds : null,
+    generatorCpuSeconds: cpuAtStart && cpuAtEnd ? cpuAtEnd.generatorSeconds - cpuAtStart.generatorSeconds : null,
   };
 }
 
