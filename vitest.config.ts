@@ -23,6 +23,8 @@ export default defineConfig({
           include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
           testTimeout: 20_000,
+          // vitest 4 runs projects with different maxWorkers in separate groups: unit first.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -36,6 +38,7 @@ export default defineConfig({
           // Integration suites start servers, coturn and browsers; two cores are shared.
           maxWorkers: 2,
           fileParallelism: true,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type * as Built from '../../index.js';
+import type { BrokerKind } from '../brokers/start-broker.js';
+
+/**
+ * The benchmark's own plumbing, end to end but tiny: brokers in child processes (pinned when
+ * taskset exists), the generator here, every round's figures collected and summarised.
+ * It asserts correctness and completeness of the figures, never their size.
+ * The child processes run compiled JavaScript, so this uses the build (`npm test` builds first).
+ */
+const builtIndex = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
+
+async function loadBuilt(): Promise<typeof Built> {
+  if (!existsSync(builtIndex)) throw new Error(`${builtIndex} is missing: run \`npm run build\` first (npm test does)`);
+  return (await import(builtIndex)) as typeof Built;
+}
+
+describe('the signaling benchmark runner', () => {
+  it('runs a broker in its own pinned process and samples its memory after GC', async () => {
+    const { spawnBroker, tasksetAvailable } = await loadBuilt();
+    const broker = await spawnBroker({ kind: 'ws-baseline', ...(tasksetAvailable() ? { cpu: 0 } : {}) });
+    try {
+      expect(broker.pid).not.toBe(process.pid);
+      const memory = await broker.memory();
+      expect(memory.rssBytes).toBeGreaterThan(memory.heapUsedBytes);
+      expect(memory.heapUsedBytes).toBeGreaterThan(0);
+    } finally {
+      await broker.stop();
+    }
+    expect(() => process.kill(broker.pid, 0)).toThrow();
+  });
+
+  it('measures every target over the same load and finds every message delivered', async () => {
+    const { runSignalBench, summarize, renderReport, describeMachine } = await loadBuilt();
+    const targets: BrokerKind[] = ['ws-baseline', 'uws-echo'];
+    const lines: string[] = [];
+    const result = await runSignalBench({
+      rounds: 2,
+      rooms: 6,
+      peersPerRoom: [2, 3, 4],
+      windowPerPair: 2,
+      warmupMs: 100,
+      measureMs: 300,
+      idleConnections: 40,
+      idleRounds: 1,
+      targets,
+      verify: 'full',
+      localAddresses: ['127.0.0.1', '127.0.0.2'],
+      log: (line) => lines.push(line),
+    });
+    expect(result.rounds.map((round) => `${round.round}:${round.kind}`)).toEqual(['1:ws-baseline', '1:uws-echo', '2:uws-echo', '2:ws-baseline']);
+    for (const round of result.rounds) {
+      expect(round.problems).toBe(0);
+      expect(round.peers).toBe(18);
+      expect(round.closedLoop.deliveredInWindow).toBeGreaterThan(0);
+      expect(round.closedLoop.generatorCpuSeconds).toBeGreaterThan(0);
+      expect(round.closedLoop.brokerCpuSeconds).not.toBeNull();
+    }
+    // The open-loop rate comes from the ws baseline and applies to brokers, not to the echo server.
+    expect(result.openLoopRate).toBeGreaterThanOrEqual(1_000);
+    expect(result.rounds.filter((round) => round.openLoop !== null).map((round) => round.kind)).toEqual(['ws-baseline', 'ws-baseline']);
+    expect(result.idle).toHaveLength(1);
+    expect(result.idle[0]!.connections).toBe(40);
+    expect(result.idle[0]!.joined).not.toBeNull();
+
+    const summary = summarize(result);
+    expect(summary.verdicts.find((verdict) => verdict.name.startsWith('every message'))!.met).toBe(true);
+    const report = renderReport(result, summary, describeMachine(), 'test');
+    expect(report).toContain('| ws baseline');
+    expect(report).toContain('uWS echo (generator ceiling)');
+    expect(lines.some((line) => line.startsWith('open-loop rate set to'))).toBe(true);
+  });
+});
