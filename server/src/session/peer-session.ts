@@ -1,0 +1,154 @@
+import { ERRORS, type ClientMessage, type ErrorCode, type Grants, type PeerLeftReason, type RequestId, type RoomClosedReason } from '@parley/protocol';
+import type { Logger } from '@parley/runtime';
+import type { PeerEndpoint } from '../cluster/index.js';
+import type { TokenBucket, UserLimits } from '../ratelimit/index.js';
+import type { TimerHandle } from '../time/clock.js';
+import { ackFrame, errorFrame } from '../wire/encode.js';
+import type { PeerSocket } from './peer-socket.js';
+
+/**
+ * Why a session ended, for metrics and logs; each maps to the reason its rooms are told.
+ *  left: the client closed normally (1000) · dropped: the connection died and resuming is off ·
+ *  timeout: resume grace lapsed · kicked: admin ·
+ *  abuse / slow_consumer / buffer_overflow: closed by a limit · drain / shutdown: node going away
+ */
+export type SessionEndReason = 'left' | 'dropped' | 'timeout' | 'kicked' | 'abuse' | 'slow_consumer' | 'buffer_overflow' | 'drain' | 'shutdown';
+
+export const PEER_LEFT_REASON: Record<SessionEndReason, PeerLeftReason> = {
+  left: 'left',
+  dropped: 'disconnected',
+  timeout: 'timeout',
+  kicked: 'kicked',
+  abuse: 'disconnected',
+  slow_consumer: 'disconnected',
+  buffer_overflow: 'disconnected',
+  drain: 'disconnected',
+  shutdown: 'disconnected',
+};
+
+export type SessionState = 'connected' | 'detached' | 'ended';
+
+export interface SessionIdentity {
+  peerId: string;
+  userId: string;
+  grants: Grants;
+  /** Unix epoch seconds when the access token expires. */
+  tokenExpiresAt: number;
+}
+
+/** What a session needs from its manager; kept narrow so the session stays a state holder. */
+export interface SessionOwner {
+  /** Called when delivery fails so badly that the session must end (slow consumer, overflow). */
+  endSession(session: PeerSession, reason: SessionEndReason): void;
+  countDelivered(): void;
+}
+
+interface BufferLimits {
+  maxMessages: number;
+  maxBytes: number;
+}
+
+/**
+ * One peer's session: identity, rooms, the socket it is currently reachable on (none while it
+ * may still resume), and the frames buffered for it meanwhile. It is the peer's endpoint in the
+ * cluster, so every frame for this peer passes through `deliver`.
+ */
+export class PeerSession implements PeerEndpoint {
+  readonly peerId: string;
+  readonly userId: string;
+  readonly grants: Grants;
+  readonly tokenExpiresAt: number;
+  readonly log: Logger;
+  readonly rooms = new Set<string>();
+  state: SessionState = 'connected';
+  socket: PeerSocket | null;
+  /** Unix ms when the current (or last) connection of this session opened. */
+  connectedSinceMs: number;
+  resumeToken: string;
+  /** Frames waiting for a resume, oldest first. */
+  private buffer: string[] = [];
+  private bufferBytes = 0;
+  graceTimer: TimerHandle | undefined;
+  turnTimer: TimerHandle | undefined;
+  /** TURN usernames handed to this session (for revocation on kick), newest last. */
+  readonly turnUsernames: string[] = [];
+  /** Validated messages waiting while an asynchronous handler (a join) runs: order is kept. */
+  queue: { message: ClientMessage; rid: RequestId | undefined }[] | null = null;
+
+  constructor(
+    identity: SessionIdentity,
+    socket: PeerSocket,
+    resumeToken: string,
+    readonly limits: UserLimits,
+    readonly strikes: TokenBucket,
+    nowMs: number,
+    private readonly bufferLimits: BufferLimits,
+    private readonly owner: SessionOwner,
+    log: Logger,
+  ) {
+    this.peerId = identity.peerId;
+    this.userId = identity.userId;
+    this.grants = identity.grants;
+    this.tokenExpiresAt = identity.tokenExpiresAt;
+    this.socket = socket;
+    this.connectedSinceMs = nowMs;
+    this.resumeToken = resumeToken;
+    this.log = log;
+  }
+
+  /** PeerEndpoint: send now, or keep for the resume; a frame is never silently lost. */
+  deliver(frame: string): void {
+    if (this.state === 'connected' && this.socket) {
+      const outcome = this.socket.send(frame);
+      this.owner.countDelivered();
+      if (outcome === 'dropped') this.owner.endSession(this, 'slow_consumer');
+      return;
+    }
+    if (this.state !== 'detached') return;
+    if (this.buffer.length >= this.bufferLimits.maxMessages || this.bufferBytes + frame.length > this.bufferLimits.maxBytes) {
+      // The peer would resume with a gap: end it instead, so its client starts afresh.
+      this.owner.endSession(this, 'buffer_overflow');
+      return;
+    }
+    this.buffer.push(frame);
+    this.bufferBytes += frame.length;
+  }
+
+  /** PeerEndpoint: the room closed; `room.closed` was delivered already. */
+  roomClosed(room: string, _reason: RoomClosedReason): void {
+    this.rooms.delete(room);
+  }
+
+  /** A direct answer to this session's own request. */
+  reply(frame: string): void {
+    this.deliver(frame);
+  }
+
+  ack(rid: RequestId | undefined): void {
+    if (rid !== undefined) this.deliver(ackFrame(rid));
+  }
+
+  error(code: ErrorCode, rid: RequestId | undefined, message?: string, retryAfterMs?: number): void {
+    this.deliver(errorFrame(code, rid, message, retryAfterMs));
+  }
+
+  /** Takes the frames buffered while detached, oldest first, and empties the buffer. */
+  takeBuffered(): string[] {
+    const frames = this.buffer;
+    this.buffer = [];
+    this.bufferBytes = 0;
+    return frames;
+  }
+
+  get bufferedCount(): number {
+    return this.buffer.length;
+  }
+
+  /** Closes the current socket with an error code from the table. */
+  closeSocket(code: ErrorCode): void {
+    const socket = this.socket;
+    this.socket = null;
+    const closeCode = ERRORS[code].wsCloseCode ?? 1000;
+    socket?.close(closeCode, code);
+  }
+}

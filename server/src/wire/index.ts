@@ -1,0 +1,7 @@
+/**
+ * wire/ — the protocol at the byte boundary: decoding and validating client frames, encoding
+ * server frames. Rule: pure functions over strings and objects; no I/O, no state.
+ */
+export * from './decode.js';
+export * from './encode.js';
+export * from './validators.js';
