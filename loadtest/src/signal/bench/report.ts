@@ -44,6 +44,7 @@ export interface IdleSummary {
   heapBytesPerConnection: RoundFigure;
   bytesPerConnectionInRoom: RoundFigure;
   problems: number;
+  problemExamples: string[];
 }
 
 export interface SignalBenchSummary {
@@ -104,6 +105,7 @@ export function summarize(result: SignalBenchResult): SignalBenchSummary {
       heapBytesPerConnection: per((round) => (round.connected.heapUsedBytes - round.before.heapUsedBytes) / round.connections),
       bytesPerConnectionInRoom: per((round) => (round.joined ? (round.joined.rssBytes - round.before.rssBytes) / round.connections : null)),
       problems: rounds.reduce((sum, round) => sum + round.problems, 0),
+      problemExamples: rounds.flatMap((round) => round.problemExamples).slice(0, 5),
     };
   });
   const find = (kind: BrokerKind) => targets.find((target) => target.kind === kind);
@@ -136,7 +138,10 @@ export function summarize(result: SignalBenchResult): SignalBenchSummary {
     {
       name: 'every message delivered exactly once, in order, no errors',
       met: targets.every((target) => target.problems === 0) && idle.every((entry) => entry.problems === 0),
-      detail: targets.map((target) => `${LABELS[target.kind]}: ${target.problems}`).join(', '),
+      detail: [
+        ...targets.map((target) => `${LABELS[target.kind]}: ${target.problems}`),
+        ...idle.map((entry) => `${LABELS[entry.kind]} idle: ${entry.problems}`),
+      ].join(', '),
     },
   ];
   return { targets, idle, throughputRatio, efficiencyRatio, openLoopP99Ratio, closedLoopP99Ratio, parleyShareOfCeiling, verdicts };
@@ -252,7 +257,10 @@ export function renderReport(result: SignalBenchResult, summary: SignalBenchSumm
       summary.verdicts.map((verdict) => [verdict.name, verdict.detail, verdict.met === null ? 'not measured' : verdict.met ? 'yes' : 'NO']),
     ),
   );
-  const examples = summary.targets.flatMap((target) => target.problemExamples.map((example) => `${LABELS[target.kind]}: ${example}`));
+  const examples = [
+    ...summary.targets.flatMap((target) => target.problemExamples.map((example) => `${LABELS[target.kind]}: ${example}`)),
+    ...summary.idle.flatMap((entry) => entry.problemExamples.map((example) => `${LABELS[entry.kind]} (idle connections): ${example}`)),
+  ];
   if (examples.length) {
     lines.push('');
     lines.push('Problems seen:');

@@ -34,7 +34,7 @@ describe('the signaling benchmark runner', () => {
 
   it('measures every target over the same load and finds every message delivered', async () => {
     const { runSignalBench, summarize, renderReport, describeMachine } = await loadBuilt();
-    const targets: BrokerKind[] = ['ws-baseline', 'uws-echo'];
+    const targets: BrokerKind[] = ['parley', 'ws-baseline', 'uws-echo'];
     const lines: string[] = [];
     const result = await runSignalBench({
       rounds: 2,
@@ -50,7 +50,15 @@ describe('the signaling benchmark runner', () => {
       localAddresses: ['127.0.0.1', '127.0.0.2'],
       log: (line) => lines.push(line),
     });
-    expect(result.rounds.map((round) => `${round.round}:${round.kind}`)).toEqual(['1:ws-baseline', '1:uws-echo', '2:uws-echo', '2:ws-baseline']);
+    // The ws baseline goes first in round 1 (it sets the open-loop rate), then the order alternates.
+    expect(result.rounds.map((round) => `${round.round}:${round.kind}`)).toEqual([
+      '1:ws-baseline',
+      '1:parley',
+      '1:uws-echo',
+      '2:uws-echo',
+      '2:parley',
+      '2:ws-baseline',
+    ]);
     for (const round of result.rounds) {
       expect(round.problems).toBe(0);
       expect(round.peers).toBe(18);
@@ -60,15 +68,20 @@ describe('the signaling benchmark runner', () => {
     }
     // The open-loop rate comes from the ws baseline and applies to brokers, not to the echo server.
     expect(result.openLoopRate).toBeGreaterThanOrEqual(1_000);
-    expect(result.rounds.filter((round) => round.openLoop !== null).map((round) => round.kind)).toEqual(['ws-baseline', 'ws-baseline']);
-    expect(result.idle).toHaveLength(1);
-    expect(result.idle[0]!.connections).toBe(40);
-    expect(result.idle[0]!.joined).not.toBeNull();
+    expect(result.rounds.filter((round) => round.openLoop !== null).map((round) => round.kind)).toEqual(['ws-baseline', 'parley', 'parley', 'ws-baseline']);
+    expect(result.idle.map((round) => round.kind)).toEqual(['parley', 'ws-baseline']);
+    for (const round of result.idle) {
+      expect(round.problems).toBe(0);
+      expect(round.connections).toBe(40);
+      expect(round.joined).not.toBeNull();
+    }
 
     const summary = summarize(result);
     expect(summary.verdicts.find((verdict) => verdict.name.startsWith('every message'))!.met).toBe(true);
     const report = renderReport(result, summary, describeMachine(), 'test');
     expect(report).toContain('| ws baseline');
+    expect(report).toContain('| Parley (uWS)');
+    expect(Number.isFinite(summary.throughputRatio)).toBe(true);
     expect(report).toContain('uWS echo (generator ceiling)');
     expect(lines.some((line) => line.startsWith('open-loop rate set to'))).toBe(true);
   });
