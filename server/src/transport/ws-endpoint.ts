@@ -96,7 +96,7 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
 
     open: (ws: WebSocket<Connection>) => {
       const connection = ws.getUserData();
-      const socket = new UwsPeerSocket(ws, connection.remoteAddress);
+      const socket = new UwsPeerSocket(ws, connection.remoteAddress, config.ws.maxBackpressureBytes);
       connection.socket = socket;
       open.add(socket);
       const { verdict } = connection;
