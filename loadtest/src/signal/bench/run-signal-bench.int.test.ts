@@ -74,6 +74,7 @@ describe('the signaling benchmark runner', () => {
       expect(round.problems).toBe(0);
       expect(round.connections).toBe(40);
       expect(round.joined).not.toBeNull();
+      expect(round.reconnected.rssBytes).toBeGreaterThan(0);
     }
 
     const summary = summarize(result);

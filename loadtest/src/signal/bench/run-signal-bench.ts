@@ -61,6 +61,13 @@ export interface IdleRound {
   before: BrokerMemorySample;
   connected: BrokerMemorySample;
   joined: BrokerMemorySample | null;
+  /**
+   * After all of them closed, and after as many new ones connected: the marginal cost of an idle
+   * connection once the process has grown its heap (the first batch also pays for V8 growing its
+   * heap and for allocator high-water marks that the process keeps).
+   */
+  afterClose: BrokerMemorySample;
+  reconnected: BrokerMemorySample;
   problems: number;
   problemExamples: string[];
 }
@@ -189,7 +196,13 @@ async function idleRound(kind: BrokerKind, round: number, options: SignalBenchOp
     }
     const open = peers.filter((peer) => peer.isOpen).length;
     if (open !== peers.length) ledger.problems.add('connection_lost', `${peers.length - open} of ${peers.length} idle connections closed`);
-    for (const peer of peers) peer.drop();
+    await forEachConcurrently(peers, 256, (peer) => peer.close());
+    await sleep(1_000);
+    const afterClose = await broker.memory();
+    const again = await connectIdle(target, options.idleConnections, `j${round}`, options, ledger);
+    await sleep(1_000);
+    const reconnected = await broker.memory();
+    for (const peer of again) peer.drop();
     return {
       kind,
       round,
@@ -197,6 +210,8 @@ async function idleRound(kind: BrokerKind, round: number, options: SignalBenchOp
       before,
       connected,
       joined,
+      afterClose,
+      reconnected,
       problems: ledger.problems.total + warm.ledger.problems.total,
       problemExamples: [...warm.ledger.problems.examples, ...ledger.problems.examples].slice(0, 5),
     };

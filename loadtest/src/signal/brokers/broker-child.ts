@@ -13,6 +13,8 @@ export interface BrokerChild {
   readonly pid: number;
   readonly port: number;
   memory(): Promise<BrokerMemorySample>;
+  /** Writes a V8 heap snapshot (after GC) of the broker to `path`, for finding what each connection costs. */
+  heapSnapshot(path: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,13 @@ export async function spawnBroker(options: SpawnBrokerOptions): Promise<BrokerCh
         if (sample.type !== 'memory') throw new Error(`unexpected broker reply ${sample.type}`);
         const { type: _type, ...memory } = sample;
         return memory;
+      },
+      heapSnapshot: async (path: string) => {
+        const answer = nextReply(child, 120_000, 'heap-snapshot');
+        request({ type: 'heap-snapshot', path });
+        const written = await answer;
+        if (written.type !== 'heap-snapshot') throw new Error(`unexpected broker reply ${written.type}`);
+        return written.path;
       },
       stop: async () => {
         if (exited) return;
