@@ -15,9 +15,9 @@ import { runSignalBench } from './run-signal-bench.js';
  */
 const USAGE = `usage: npm run bench:signal -- [options]
   --rounds N             load rounds per target (default 5)
-  --rooms N              rooms (default 300)
+  --rooms N              rooms (default 100)
   --peers 2,3,4          room sizes, used in turn (default 2,3,4)
-  --window N             messages in flight per pair, closed loop (default 2)
+  --window N             messages in flight per pair, closed loop (default 16)
   --warmup-ms MS         warm-up before each measurement (default 1000)
   --measure-ms MS        measured window (default 4000)
   --rate N               open-loop msgs/s (default: half the ws baseline's closed-loop rate)
@@ -35,9 +35,9 @@ const USAGE = `usage: npm run bench:signal -- [options]
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
-    rooms: { type: 'string', default: '300' },
+    rooms: { type: 'string', default: '100' },
     peers: { type: 'string', default: '2,3,4' },
-    window: { type: 'string', default: '2' },
+    window: { type: 'string', default: '16' },
     'warmup-ms': { type: 'string', default: '1000' },
     'measure-ms': { type: 'string', default: '4000' },
     rate: { type: 'string' },
