@@ -1,4 +1,4 @@
-import { checkRoomViews, populate, type Population, type PopulationOptions } from './population.js';
+import { awaitRoomViews, checkRoomViews, populate, type Population, type PopulationOptions } from './population.js';
 
 /**
  * Join storm: every peer of every room connects and joins at once (bounded only by the
@@ -16,7 +16,11 @@ export interface JoinStormResult {
 
 export async function runJoinStorm(options: PopulationOptions): Promise<{ population: Population; result: JoinStormResult }> {
   const population = await populate(options);
-  if (options.target.speaksProtocol) checkRoomViews(population);
+  if (options.target.speaksProtocol) {
+    // Incomplete views are then reported by the check, member by member.
+    await awaitRoomViews(population);
+    checkRoomViews(population);
+  }
   const { connectUs, joinUs } = population;
   return {
     population,

@@ -141,6 +141,28 @@ export async function populate(options: PopulationOptions): Promise<Population> 
   return population;
 }
 
+/** True when every member of every room knows all the others (the last `peer.joined`s have arrived). */
+function roomViewsComplete(population: Population): boolean {
+  return population.rooms.every((room) => {
+    const present = room.members.filter((peer) => peer.session !== null && peer.rooms.has(room.name));
+    return present.every((peer) => peer.rooms.get(room.name)!.size === present.length - 1);
+  });
+}
+
+/**
+ * Waits until the `peer.joined` notices of the last joins have arrived: a joiner's `room.joined`
+ * and the others' notices travel on different connections, so they reach the generator in no
+ * particular order. Returns false if the views are still incomplete at the deadline.
+ */
+export async function awaitRoomViews(population: Population, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!roomViewsComplete(population)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
 /**
  * Checks what every member believes about its room once the storm has passed: it knows every
  * other member (from `room.joined` plus `peer.joined`), and of any two members exactly one is
