@@ -239,11 +239,11 @@ export class SignalMetrics {
     buckets: [0.001, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2],
     registers: [this.registry],
   });
-  readonly bitrateBitsPerSecond = new Histogram({
-    name: 'parley_signal_peer_bitrate_bits_per_second',
-    help: 'Bitrate of peer connections reported by clients, by direction.',
+  readonly bitrateBytesPerSecond = new Histogram({
+    name: 'parley_signal_peer_bitrate_bytes_per_second',
+    help: 'Media rate of peer connections reported by clients (bits/s divided by 8), by direction.',
     labelNames: ['direction'] as const,
-    buckets: [32e3, 64e3, 128e3, 256e3, 512e3, 1e6, 2e6, 4e6, 8e6],
+    buckets: [4e3, 8e3, 16e3, 32e3, 64e3, 128e3, 256e3, 512e3, 1e6],
     registers: [this.registry],
   });
   private readonly errorChildren: Readonly<Record<ErrorCode, Counter.Internal>>;

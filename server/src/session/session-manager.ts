@@ -15,8 +15,14 @@ import type { Handler, SessionServices } from './handlers/handler.js';
 import { PEER_LEFT_REASON, PeerSession, type SessionEndReason, type SessionOwner } from './peer-session.js';
 import type { PeerSocket } from './peer-socket.js';
 
-/** WebSocket close code a client uses to say "I am done" (RFC 6455 §7.4.1: normal closure). */
+/** WebSocket close code of a normal closure (RFC 6455 §7.4.1). */
 const NORMAL_CLOSURE = 1000;
+/**
+ * Close codes that mean the client chose to leave, so there is nothing to resume: 1000 normal
+ * closure, 1001 going away (page unload), 1005 a close frame without a code (RFC 6455 §7.4.1).
+ * A dropped network shows as 1006 (no close frame) and gets the resume grace period.
+ */
+const DELIBERATE_CLOSE_CODES = new Set([1000, 1001, 1005]);
 
 export interface SessionManagerDeps {
   config: Readonly<SignalConfig>;
@@ -331,8 +337,9 @@ export class SessionManager implements SessionOwner {
     if (session.socket !== socket || session.state !== 'connected') return;
     session.socket = null;
     const graceMs = this.deps.config.session.resumeGraceMs;
-    if (code === NORMAL_CLOSURE || graceMs === 0 || this.draining) {
-      this.endSession(session, code === NORMAL_CLOSURE ? 'left' : this.draining ? 'drain' : 'dropped');
+    const deliberate = DELIBERATE_CLOSE_CODES.has(code);
+    if (deliberate || graceMs === 0 || this.draining) {
+      this.endSession(session, deliberate ? 'left' : this.draining ? 'drain' : 'dropped');
       return;
     }
     session.state = 'detached';
@@ -409,12 +416,19 @@ export class SessionManager implements SessionOwner {
     return this.draining;
   }
 
-  /** Tells every connected peer to reconnect elsewhere; new sessions and joins are refused from now. */
+  /**
+   * Tells every connected peer to reconnect elsewhere; new sessions and joins are refused from
+   * now. Sessions waiting for a resume end now: a draining node accepts no new connection, so
+   * they could never resume here.
+   */
   startDrain(): void {
     if (this.draining) return;
     this.draining = true;
     const frame = drainFrame(this.deps.config.drain.reconnectInMs);
-    for (const session of this.sessions.values()) if (session.state === 'connected') session.deliver(frame);
+    for (const session of [...this.sessions.values()]) {
+      if (session.state === 'connected') session.deliver(frame);
+      else if (session.state === 'detached') this.endSession(session, 'drain');
+    }
   }
 
   /** Resolves when no session is left, or after `timeoutMs` (returns whether it emptied). */

@@ -227,4 +227,5 @@ function startStream(
   streams.add(end);
   state.stop = finish;
   started.stop = response.stream(sink);
+  if (!open) started.stop();
 }

@@ -8,12 +8,14 @@ export interface Closed {
 
 /**
  * A real WebSocket client for integration tests: records every frame it receives and lets a
- * test wait for the next one matching a type or predicate. Frames are consumed in order, so a
- * test can also assert what arrived in between.
+ * test take the first one matching a type or predicate. Frames that do not match stay in the
+ * inbox for later calls, so a test can wait for an answer and still check what came before it.
  */
 export class TestClient {
+  /** Every frame received, in order. */
   readonly received: ServerMessage[] = [];
-  private cursor = 0;
+  /** Frames not yet taken by next(), in order. */
+  private inbox: ServerMessage[] = [];
   private waiters: (() => void)[] = [];
   readonly closed: Promise<Closed>;
   private closedValue: Closed | undefined;
@@ -22,7 +24,9 @@ export class TestClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
       if (isBinary) throw new Error('the server sent a binary frame');
-      this.received.push(JSON.parse(data.toString()) as ServerMessage);
+      const frame = JSON.parse(data.toString()) as ServerMessage;
+      this.received.push(frame);
+      this.inbox.push(frame);
       this.wake();
     });
     this.closed = new Promise((resolve) => {
@@ -66,22 +70,20 @@ export class TestClient {
     return (await this.next((frame) => 'rid' in frame && frame.rid === rid, timeoutMs)) as T;
   }
 
-  /** The next unconsumed frame of `type` (frames before it are skipped and consumed). */
+  /** Takes the first frame of `type` from the inbox, waiting for it if needed. */
   nextOf<T extends ServerMessageType>(type: T, timeoutMs = 5000): Promise<ServerMessageOf<T>> {
     return this.next((frame) => frame.type === type, timeoutMs) as Promise<ServerMessageOf<T>>;
   }
 
-  /** The next unconsumed frame matching `predicate`. */
+  /** Takes the first frame matching `predicate` from the inbox, waiting for it if needed. */
   async next(predicate: (frame: ServerMessage) => boolean = () => true, timeoutMs = 5000): Promise<ServerMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      while (this.cursor < this.received.length) {
-        const frame = this.received[this.cursor++]!;
-        if (predicate(frame)) return frame;
-      }
+      const index = this.inbox.findIndex(predicate);
+      if (index >= 0) return this.inbox.splice(index, 1)[0]!;
       if (this.closedValue) throw new Error(`connection closed (${this.closedValue.code} ${this.closedValue.reason}) while waiting for a frame`);
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; unconsumed: ${JSON.stringify(this.received.slice(this.cursor))}`);
+      if (remaining <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; inbox: ${JSON.stringify(this.inbox).slice(0, 2000)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {
@@ -92,12 +94,17 @@ export class TestClient {
     }
   }
 
-  /** Frames received and not yet consumed. */
+  /** Frames received and not yet taken. */
   pending(): ServerMessage[] {
-    return this.received.slice(this.cursor);
+    return [...this.inbox];
   }
 
-  /** Resolves after `ms` and returns the frames that arrived meanwhile (unconsumed). */
+  /** Empties the inbox. */
+  clear(): void {
+    this.inbox = [];
+  }
+
+  /** Waits `ms`, then returns the frames not yet taken. */
   async idle(ms: number): Promise<ServerMessage[]> {
     await new Promise((resolve) => setTimeout(resolve, ms));
     return this.pending();

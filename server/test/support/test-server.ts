@@ -9,6 +9,8 @@ export interface TestServer {
   connect(token: MintTokenOptions | string, query?: Record<string, string>): Promise<{ client: TestClient; session: ServerMessageOf<'session'> }>;
   /** Connects a user with create+join rights on `room` and joins it. */
   joinAs(userId: string, room: string, meta?: Record<string, unknown>): Promise<{ client: TestClient; session: ServerMessageOf<'session'>; joined: ServerMessageOf<'room.joined'> }>;
+  /** GET/POST/DELETE on the REST API with an admin token; returns status and parsed JSON (if any). */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
@@ -28,9 +30,20 @@ export async function startTestServer(options: StartSignalServerOptions = {}): P
     const session = await client.nextOf('session');
     return { client, session };
   };
+  let adminToken: string | undefined;
   return {
     server,
     connect,
+    async admin(method, path, body) {
+      adminToken ??= await server.mintToken({ userId: 'test-admin', admin: true, ttlSeconds: 30 * 86_400 });
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
+    },
     async joinAs(userId, room, meta) {
       const { client, session } = await connect({ userId, rooms: [room], create: true });
       const joined = await client.request<ServerMessageOf<'room.joined'>>(meta ? { type: 'room.join', room, meta } : { type: 'room.join', room });

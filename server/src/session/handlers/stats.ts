@@ -9,8 +9,8 @@ export const handleStats: Handler<'stats'> = (session, message, rid, services) =
     if (connection.rttMs !== undefined) metrics.rttSeconds.observe(connection.rttMs / 1000);
     if (connection.lossRatio !== undefined) metrics.lossRatio.observe(connection.lossRatio);
     if (connection.jitterMs !== undefined) metrics.jitterSeconds.observe(connection.jitterMs / 1000);
-    if (connection.bitrateInBps !== undefined) metrics.bitrateBitsPerSecond.labels('in').observe(connection.bitrateInBps);
-    if (connection.bitrateOutBps !== undefined) metrics.bitrateBitsPerSecond.labels('out').observe(connection.bitrateOutBps);
+    if (connection.bitrateInBps !== undefined) metrics.bitrateBytesPerSecond.labels('in').observe(connection.bitrateInBps / 8);
+    if (connection.bitrateOutBps !== undefined) metrics.bitrateBytesPerSecond.labels('out').observe(connection.bitrateOutBps / 8);
   }
   session.ack(rid);
 };
