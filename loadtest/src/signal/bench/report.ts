@@ -58,6 +58,8 @@ export interface SignalBenchSummary {
   openLoopP99Ratio: number;
   closedLoopP99Ratio: number;
   parleyShareOfCeiling: number;
+  /** The generator's share of its core during Parley's closed-loop windows (median). */
+  generatorCoreShareWithParley: number;
   verdicts: { name: string; met: boolean | null; detail: string }[];
 }
 
@@ -119,6 +121,7 @@ export function summarize(result: SignalBenchResult): SignalBenchSummary {
   const efficiencyRatio = ratio(parley?.closedMsgsPerBrokerCpuSecond.median ?? Number.NaN, baseline?.closedMsgsPerBrokerCpuSecond.median ?? Number.NaN);
   const openLoopP99Ratio = ratio(parley?.openP99Us.median ?? Number.NaN, baseline?.openP99Us.median ?? Number.NaN);
   const closedLoopP99Ratio = ratio(parley?.closedP99Us.median ?? Number.NaN, baseline?.closedP99Us.median ?? Number.NaN);
+  const generatorCoreShareWithParley = parley?.closedGeneratorCoreShare.median ?? Number.NaN;
   const parleyShareOfCeiling = ratio(parley?.closedMsgsPerSecond.median ?? Number.NaN, echo?.closedMsgsPerSecond.median ?? Number.NaN);
   const parleyIdle = idle.find((entry) => entry.kind === 'parley');
   const known = (value: number) => (Number.isFinite(value) ? value : null);
@@ -147,7 +150,7 @@ export function summarize(result: SignalBenchResult): SignalBenchSummary {
       ].join(', '),
     },
   ];
-  return { targets, idle, throughputRatio, efficiencyRatio, openLoopP99Ratio, closedLoopP99Ratio, parleyShareOfCeiling, verdicts };
+  return { targets, idle, throughputRatio, efficiencyRatio, openLoopP99Ratio, closedLoopP99Ratio, parleyShareOfCeiling, generatorCoreShareWithParley, verdicts };
 }
 
 const formatPercent = (share: number) => (Number.isFinite(share) ? `${Math.round(share * 100)} %` : 'n/a');
@@ -195,9 +198,13 @@ export function renderReport(result: SignalBenchResult, summary: SignalBenchSumm
   );
   lines.push('');
   if (Number.isFinite(summary.parleyShareOfCeiling)) {
+    const generatorShare = summary.generatorCoreShareWithParley;
     lines.push(
-      `Parley reaches ${(summary.parleyShareOfCeiling * 100).toFixed(0)} % of the generator's ceiling (uWS echo).` +
-        (summary.parleyShareOfCeiling > 0.8 ? ' Above 80 %, the generator may be what limits this figure: Parley could be faster than shown.' : ''),
+      `Parley reaches ${(summary.parleyShareOfCeiling * 100).toFixed(0)} % of the generator's ceiling (uWS echo, medians), ` +
+        `and the generator used ${formatPercent(generatorShare)} of its core while driving Parley. ` +
+        (generatorShare >= 0.9
+          ? 'The generator was saturated: Parley could be faster than shown.'
+          : 'The generator had headroom, so it did not limit Parley\'s figure.'),
     );
     lines.push('');
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { cpuProbe } from '../../common/cpu-time.js';
+import { median } from '../../common/summary.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forEachConcurrently, populate, type Population } from '../scenarios/population.js';
 import { runClosedLoop, runOpenLoop, type LoadResult } from '../scenarios/steady-rooms.js';
@@ -14,8 +15,8 @@ import { Ledger } from '../client/ledger.js';
 /**
  * `npm run bench:signal`: the same steady-rooms load against Parley, against a minimal `ws`
  * broker and against a uWS echo server (the generator's own ceiling), each broker alone on its
- * core, in alternating order over several rounds; then 10,000 idle connections against each
- * broker to measure memory per connection. Returns every round's figures; report.ts prints them.
+ * core, in alternating order over several rounds (closed loop first, then open loop at one rate
+ * for all); then 10,000 idle connections against each broker to measure memory per connection. Returns every round's figures; report.ts prints them.
  */
 export interface SignalBenchOptions {
   rounds: number;
@@ -24,7 +25,7 @@ export interface SignalBenchOptions {
   windowPerPair: number;
   warmupMs: number;
   measureMs: number;
-  /** Open-loop rate; when undefined, half the ws baseline's closed-loop rate in round 1. */
+  /** Open-loop rate; when undefined, half the ws baseline's median closed-loop rate. */
   openLoopRate?: number;
   idleConnections: number;
   idleRounds: number;
@@ -105,12 +106,8 @@ async function withBroker<T>(kind: BrokerKind, options: SignalBenchOptions, prof
   }
 }
 
-/** Decides the open-loop rate once a target's closed-loop result is known (undefined: no open loop). */
-type RateChooser = (kind: BrokerKind, closedLoop: LoadResult) => number | undefined;
-
-async function loadRound(kind: BrokerKind, round: number, options: SignalBenchOptions, chooseRate: RateChooser): Promise<TargetRound> {
+async function closedLoopRound(kind: BrokerKind, round: number, options: SignalBenchOptions): Promise<TargetRound> {
   return withBroker(kind, options, kind === 'parley', async (broker, target) => {
-    const probe = cpuProbe(broker.pid);
     const population = await populate({
       target,
       layout: { rooms: options.rooms, peersPerRoom: options.peersPerRoom },
@@ -123,10 +120,8 @@ async function loadRound(kind: BrokerKind, round: number, options: SignalBenchOp
         windowPerPair: options.windowPerPair,
         warmupMs: options.warmupMs,
         measureMs: options.measureMs,
-        cpuProbe: probe,
+        cpuProbe: cpuProbe(broker.pid),
       });
-      const rate = chooseRate(kind, closedLoop);
-      const openLoop = rate === undefined ? null : await runOpenLoop(population, { ratePerSecond: rate, warmupMs: options.warmupMs, measureMs: options.measureMs, cpuProbe: probe });
       return {
         kind,
         round,
@@ -137,10 +132,30 @@ async function loadRound(kind: BrokerKind, round: number, options: SignalBenchOp
         joinP50Us: population.joinUs.percentile(50),
         joinP99Us: population.joinUs.percentile(99),
         closedLoop,
-        openLoop,
+        openLoop: null,
         problems: population.ledger.problems.total,
         problemExamples: population.ledger.problems.examples.slice(0, 5),
       };
+    } finally {
+      await population.close();
+    }
+  });
+}
+
+/** The open-loop run of one (kind, round), on a fresh broker; its figures and problems join `into`. */
+async function openLoopRound(into: TargetRound, ratePerSecond: number, options: SignalBenchOptions): Promise<void> {
+  await withBroker(into.kind, options, false, async (broker, target) => {
+    const population = await populate({
+      target,
+      layout: { rooms: options.rooms, peersPerRoom: options.peersPerRoom },
+      verify: options.verify,
+      runId: `o${into.round}${into.kind[0]}`,
+      localAddresses: options.localAddresses,
+    });
+    try {
+      into.openLoop = await runOpenLoop(population, { ratePerSecond, warmupMs: options.warmupMs, measureMs: options.measureMs, cpuProbe: cpuProbe(broker.pid) });
+      into.problems += population.ledger.problems.total;
+      into.problemExamples.push(...population.ledger.problems.examples.slice(0, 5));
     } finally {
       await population.close();
     }
@@ -219,33 +234,39 @@ async function idleRound(kind: BrokerKind, round: number, options: SignalBenchOp
 }
 
 export async function runSignalBench(options: SignalBenchOptions): Promise<SignalBenchResult> {
-  let openLoopRate = options.openLoopRate;
   const rounds: TargetRound[] = [];
-  // The ws baseline runs first in round 1 so that it can set the open-loop rate for everyone.
-  const order = [...options.targets].sort((a, b) => (a === 'ws-baseline' ? -1 : b === 'ws-baseline' ? 1 : 0));
+  const order = [...options.targets];
+  const inRoundOrder = (round: number) => (round % 2 === 1 ? order : [...order].reverse());
   for (let round = 1; round <= options.rounds; round++) {
     // Alternate the order from round to round so slow drifts of the machine hit every target alike.
-    const targets = round % 2 === 1 ? order : [...order].reverse();
-    for (const kind of targets) {
-      const result = await loadRound(kind, round, options, (measured, closedLoop) => {
-        if (measured === 'uws-echo') return undefined;
-        if (openLoopRate === undefined && measured === 'ws-baseline') {
-          openLoopRate = Math.max(1_000, Math.round(closedLoop.deliveredPerSecond / 2 / 1_000) * 1_000);
-          options.log(`open-loop rate set to ${openLoopRate} msgs/s (half the ws baseline's closed-loop rate)`);
-        }
-        return openLoopRate;
-      });
+    for (const kind of inRoundOrder(round)) {
+      const result = await closedLoopRound(kind, round, options);
       rounds.push(result);
       options.log(
-        `round ${round} ${kind}: ${Math.round(result.closedLoop.deliveredPerSecond)} msgs/s closed-loop, p99 ${result.closedLoop.p99Us} µs; ` +
-          `open-loop p99 ${result.openLoop?.p99Us ?? 'n/a'} µs; problems ${result.problems}`,
+        `round ${round} ${kind}: ${Math.round(result.closedLoop.deliveredPerSecond)} msgs/s closed-loop, p99 ${result.closedLoop.p99Us} µs, ` +
+          `broker CPU ${result.closedLoop.brokerCpuSeconds?.toFixed(2) ?? 'n/a'} s; problems ${result.problems}`,
       );
     }
   }
+
+  // Same offered load for every broker: half of what the ws baseline sustained (median of its rounds).
+  const baselineRates = rounds.filter((round) => round.kind === 'ws-baseline').map((round) => round.closedLoop.deliveredPerSecond);
+  const openLoopRate = options.openLoopRate ?? (baselineRates.length ? Math.max(1_000, Math.round(median(baselineRates) / 2 / 1_000) * 1_000) : undefined);
+  if (openLoopRate !== undefined) {
+    options.log(`open-loop rate: ${openLoopRate} msgs/s${options.openLoopRate === undefined ? " (half the ws baseline's median closed-loop rate)" : ''}`);
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const kind of inRoundOrder(round).filter((target) => target !== 'uws-echo')) {
+        const result = rounds.find((candidate) => candidate.kind === kind && candidate.round === round)!;
+        await openLoopRound(result, openLoopRate, options);
+        options.log(`round ${round} ${kind}: open loop at ${openLoopRate} msgs/s, p99 ${result.openLoop?.p99Us} µs; problems ${result.problems}`);
+      }
+    }
+  }
+
   const idle: IdleRound[] = [];
   if (options.idleConnections > 0) {
     for (let round = 1; round <= options.idleRounds; round++) {
-      for (const kind of options.targets.filter((target) => target !== 'uws-echo')) {
+      for (const kind of inRoundOrder(round).filter((target) => target !== 'uws-echo')) {
         const result = await idleRound(kind, round, options);
         idle.push(result);
         const perConnection = (result.connected.rssBytes - result.before.rssBytes) / result.connections;

@@ -79,6 +79,9 @@ export class SignalPeer {
   private readonly pending = new Map<number, PendingRequest>();
   private sessionWaiter: PendingRequest | null = null;
   private expectingClose = false;
+  /** When the current connection was opened (for diagnosing unexpected closes). */
+  private openedAtUs = 0;
+  private framesOnConnection = 0;
   private closedWaiters: (() => void)[] = [];
 
   constructor(private readonly options: SignalPeerOptions) {
@@ -101,6 +104,8 @@ export class SignalPeer {
     const startedUs = nowUs();
     this.closeCode = null;
     this.expectingClose = false;
+    this.openedAtUs = startedUs;
+    this.framesOnConnection = 0;
     const sessionArrived = target.speaksProtocol
       ? new Promise<ServerMessage>((resolve, reject) => (this.sessionWaiter = { resolve, reject }))
       : null;
@@ -175,6 +180,7 @@ export class SignalPeer {
   }
 
   private onText(payload: Buffer): void {
+    this.framesOnConnection++;
     if (this.options.verify === 'fast' || !this.options.target.speaksProtocol) {
       const markerAt = payload.indexOf(MARKER_BYTES);
       if (markerAt >= 0 && this.fastSignal(payload, markerAt + MARKER_BYTES.length)) return;
@@ -312,7 +318,13 @@ export class SignalPeer {
     this.sessionWaiter = null;
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
-    if (!this.expectingClose) this.options.ledger.problems.add('connection_lost', `peer ${this.index} closed with ${code}${reason ? ` ${reason}` : ''}`);
+    if (!this.expectingClose) {
+      const afterMs = Math.round((nowUs() - this.openedAtUs) / 1000);
+      this.options.ledger.problems.add(
+        'connection_lost',
+        `peer ${this.index} closed with ${code}${reason ? ` ${reason}` : ''} ${afterMs} ms after connecting, after ${this.framesOnConnection} frames`,
+      );
+    }
     for (const resolve of this.closedWaiters.splice(0)) resolve();
   }
 }
