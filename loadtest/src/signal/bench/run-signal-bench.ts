@@ -244,7 +244,8 @@ export async function runSignalBench(options: SignalBenchOptions): Promise<Signa
       rounds.push(result);
       options.log(
         `round ${round} ${kind}: ${Math.round(result.closedLoop.deliveredPerSecond)} msgs/s closed-loop, p99 ${result.closedLoop.p99Us} µs, ` +
-          `broker CPU ${result.closedLoop.brokerCpuSeconds?.toFixed(2) ?? 'n/a'} s; problems ${result.problems}`,
+          `broker CPU ${result.closedLoop.brokerCpuSeconds?.toFixed(2) ?? 'n/a'} s; problems ${result.problems}` +
+          (result.problemExamples.length ? ` (${result.problemExamples[0]})` : ''),
       );
     }
   }
