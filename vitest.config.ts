@@ -23,7 +23,7 @@ export default defineConfig({
           include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
           testTimeout: 20_000,
-          // vitest 4 runs projects with different maxWorkers in separate groups: unit first.
+          // Unit tests first, then integration (vitest requires distinct groups when maxWorkers differ).
           sequence: { groupOrder: 0 },
         },
       },

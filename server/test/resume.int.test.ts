@@ -1,4 +1,4 @@
-import type { RoomDetail, ServerMessage, ServerMessageOf } from '@parley/protocol';
+import type { RoomDetail, ServerMessage } from '@parley/protocol';
 import { waitFor } from '@parley/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/index.js';
@@ -38,9 +38,10 @@ describe('resuming a session', () => {
     );
   }
 
-  async function reconnect(server: TestServer, userId: string, resumeToken: string) {
+  async function reconnect(server: TestServer, userId: string, resumeToken: string, received?: number) {
     const token = await server.server.mintToken({ userId, rooms: ['call'], create: true });
-    const client = await TestClient.connect(`${server.server.wsUrl}?access_token=${token}&resume=${encodeURIComponent(resumeToken)}`);
+    const counted = received === undefined ? '' : `&received=${received}`;
+    const client = await TestClient.connect(`${server.server.wsUrl}?access_token=${token}&resume=${encodeURIComponent(resumeToken)}${counted}`);
     const session = await client.nextOf('session');
     return { client, session };
   }
@@ -75,6 +76,51 @@ describe('resuming a session', () => {
     clock.advance(GRACE_MS * 2);
     await alice.client.idle(100);
     expect(flaps(sinceSetup())).toEqual([]);
+  });
+
+  it('resends what was written to the dead connection when the client says how many frames it received', async () => {
+    const { alice, bob, t: server, sinceSetup } = await setup();
+    // Frames bob has really received, apart from `session`.
+    const received = bob.client.received.filter((frame) => frame.type !== 'session').length;
+    // Bob stops reading: what the server writes now is lost with the connection.
+    (bob.client.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    for (let seq = 0; seq < 20; seq++) {
+      expect((await alice.client.request({ type: 'signal', room: 'call', to: bob.session.peerId, payload: { seq } })).type).toBe('ack');
+    }
+    await bob.client.terminate();
+    await detached(server, 'call', bob.session.peerId);
+    for (let seq = 20; seq < 25; seq++) await alice.client.request({ type: 'signal', room: 'call', to: bob.session.peerId, payload: { seq } });
+
+    const resumed = await reconnect(server, 'bob', bob.session.resumeToken, received);
+    expect(resumed.session).toMatchObject({ resumed: true, peerId: bob.session.peerId });
+    for (let seq = 0; seq < 25; seq++) expect((await resumed.client.nextOf('signal')).payload).toEqual({ seq });
+    expect(flaps(sinceSetup())).toEqual([]);
+  });
+
+  it('cannot resend frames lost with the dead connection when the client does not say what it received', async () => {
+    const { alice, bob, t: server } = await setup();
+    (bob.client.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    for (let seq = 0; seq < 20; seq++) await alice.client.request({ type: 'signal', room: 'call', to: bob.session.peerId, payload: { seq } });
+    await bob.client.terminate();
+    await detached(server, 'call', bob.session.peerId);
+    await alice.client.request({ type: 'signal', room: 'call', to: bob.session.peerId, payload: { seq: 20 } });
+    const resumed = await reconnect(server, 'bob', bob.session.resumeToken);
+    // Only the frame buffered after the drop was noticed arrives: this is the gap ?received= closes.
+    expect((await resumed.client.nextOf('signal')).payload).toEqual({ seq: 20 });
+    expect((await resumed.client.idle(50)).filter((frame) => frame.type === 'signal')).toEqual([]);
+  });
+
+  it('starts afresh rather than resume with a gap when the frames the client missed are no longer kept', async () => {
+    const { alice, bob, t: server } = await setup({ config: { session: { resumeGraceMs: GRACE_MS, replayFrames: 5 } } });
+    const received = bob.client.received.filter((frame) => frame.type !== 'session').length;
+    (bob.client.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    for (let seq = 0; seq < 20; seq++) await alice.client.request({ type: 'signal', room: 'call', to: bob.session.peerId, payload: { seq } });
+    await bob.client.terminate();
+    await detached(server, 'call', bob.session.peerId);
+    const late = await reconnect(server, 'bob', bob.session.resumeToken, received);
+    expect(late.session.resumed).toBe(false);
+    expect(await late.client.nextOf('error')).toMatchObject({ code: 'RESUME_FAILED' });
+    expect(await alice.client.nextOf('peer.left')).toMatchObject({ peerId: bob.session.peerId, reason: 'disconnected' });
   });
 
   it('tells the others peer.left {reason: timeout} when the grace period lapses, and then refuses the resume', async () => {
@@ -131,6 +177,6 @@ describe('resuming a session', () => {
     expect((await server.admin('DELETE', '/v1/admin/rooms/call')).status).toBe(204);
     const resumed = await reconnect(server, 'bob', bob.session.resumeToken);
     expect(resumed.session).toMatchObject({ resumed: true, rooms: [] });
-    expect(await resumed.client.nextOf('room.closed')).toEqual({ type: 'room.closed', room: 'call', reason: 'admin' } satisfies ServerMessageOf<'room.closed'>);
+    expect(await resumed.client.nextOf('room.closed')).toEqual({ type: 'room.closed', room: 'call', reason: 'admin' });
   });
 });

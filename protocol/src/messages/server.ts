@@ -10,7 +10,11 @@ export const Session = z.object({
   type: z.literal('session'),
   peerId: PeerId,
   userId: UserId,
-  /** Present it as `?resume=` on reconnect within `resumeGraceMs` to keep this peer id and its rooms. */
+  /**
+   * Present it as `?resume=` on reconnect within `resumeGraceMs` to keep this peer id and its
+   * rooms. Add `&received=<n>` (frames received from this session so far, `session` frames not
+   * counted) and the server also resends what it wrote to the old connection after those n.
+   */
   resumeToken: z.string(),
   resumeGraceMs: z.number().int(),
   /** True when this connection resumed an earlier session (rooms kept, buffered messages follow). */

@@ -96,6 +96,14 @@ export const SignalConfigSchema = z.strictObject({
     resumeGraceMs: z.number().int().min(0).max(600_000).default(20_000).meta(milliseconds('How long a dropped session may be resumed with its resume token')),
     resumeBufferMessages: z.number().int().min(0).max(100_000).default(512).meta({ description: 'Messages buffered for a session while it is disconnected' }),
     resumeBufferBytes: z.number().int().min(0).max(64 * 1024 * 1024).default(1024 * 1024).meta(bytes('Bytes buffered for a session while it is disconnected')),
+    replayFrames: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(64)
+      .meta({ description: 'Frames kept per connected session so a resume with ?received= can resend what the old connection lost (0 = off)' }),
+    replayBytes: z.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024).meta(bytes('Bytes kept for the same purpose, per session')),
     maxRoomsPerSession: z.number().int().min(1).max(1000).default(16).meta({ description: 'Rooms one connection may be in at once' }),
   }),
   limits: section({

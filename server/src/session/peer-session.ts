@@ -5,6 +5,7 @@ import type { TokenBucket, UserLimits } from '../ratelimit/index.js';
 import type { TimerHandle } from '../time/clock.js';
 import { ackFrame, errorFrame } from '../wire/encode.js';
 import type { PeerSocket } from './peer-socket.js';
+import { ReplayLog } from './replay-log.js';
 
 /**
  * Why a session ended, for metrics and logs; each maps to the reason its rooms are told.
@@ -46,6 +47,8 @@ export interface SessionOwner {
 interface BufferLimits {
   maxMessages: number;
   maxBytes: number;
+  replayFrames: number;
+  replayBytes: number;
 }
 
 /**
@@ -67,13 +70,15 @@ export class PeerSession implements PeerEndpoint {
   resumeToken: string;
   /** Frames waiting for a resume, oldest first. */
   private buffer: string[] = [];
+  /** Frames written to sockets, numbered (the `session` frames excluded), for lossless resume. */
+  readonly written: ReplayLog;
   private bufferBytes = 0;
   graceTimer: TimerHandle | undefined;
   turnTimer: TimerHandle | undefined;
   /** TURN usernames handed to this session (for revocation on kick), newest last. */
   readonly turnUsernames: string[] = [];
   /** Validated messages waiting while an asynchronous handler (a join) runs: order is kept. */
-  queue: { message: ClientMessage; rid: RequestId | undefined }[] | null = null;
+  queue: { message: ClientMessage; rid: RequestId | undefined; frame: string }[] | null = null;
 
   constructor(
     identity: SessionIdentity,
@@ -94,12 +99,14 @@ export class PeerSession implements PeerEndpoint {
     this.connectedSinceMs = nowMs;
     this.resumeToken = resumeToken;
     this.log = log;
+    this.written = new ReplayLog(bufferLimits.replayFrames, bufferLimits.replayBytes);
   }
 
   /** PeerEndpoint: send now, or keep for the resume; a frame is never silently lost. */
   deliver(frame: string): void {
     if (this.state === 'connected' && this.socket) {
       const outcome = this.socket.send(frame);
+      this.written.append(frame);
       this.owner.countDelivered();
       if (outcome === 'dropped') this.owner.endSession(this, 'slow_consumer');
       return;
@@ -130,6 +137,15 @@ export class PeerSession implements PeerEndpoint {
 
   error(code: ErrorCode, rid: RequestId | undefined, message?: string, retryAfterMs?: number): void {
     this.deliver(errorFrame(code, rid, message, retryAfterMs));
+  }
+
+  /**
+   * Writes a frame that is not part of the numbered stream: the `session` frame of each
+   * connection, and frames replayed after a resume (they were numbered when first written).
+   */
+  writeUnnumbered(frame: string): void {
+    if (this.state !== 'connected' || !this.socket) return;
+    if (this.socket.send(frame) === 'dropped') this.owner.endSession(this, 'slow_consumer');
   }
 
   /** Takes the frames buffered while detached, oldest first, and empties the buffer. */

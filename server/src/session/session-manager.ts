@@ -45,6 +45,11 @@ export interface ResumeClaim {
   session: PeerSession | undefined;
   /** True when a resume token was presented at all. */
   requested: boolean;
+  /**
+   * How many frames (other than `session`) the client received from this session, when it says
+   * (`?received=`); the frames written after those to the old connection are sent again.
+   */
+  received?: number | undefined;
 }
 
 const RESUME_TOKEN_BYTES = 24;
@@ -106,7 +111,7 @@ export class SessionManager implements SessionOwner {
   }
 
   /** Looks a resume token up and reserves its session for the connection being upgraded. */
-  async claimResume(resumeToken: string | undefined, userId: string): Promise<ResumeClaim> {
+  async claimResume(resumeToken: string | undefined, userId: string, received?: number): Promise<ResumeClaim> {
     if (!resumeToken) return { session: undefined, requested: false };
     const record = await this.deps.cluster.takeResume(resumeToken);
     const session = record ? this.sessions.get(record.peerId) : undefined;
@@ -118,7 +123,7 @@ export class SessionManager implements SessionOwner {
       await this.deps.cluster.saveResume(resumeToken, record, this.deps.config.session.resumeGraceMs);
       return { session: undefined, requested: true };
     }
-    return { session, requested: true };
+    return { session, requested: true, received };
   }
 
   /** Gives a claimed resume back when the upgrade was aborted before the socket opened. */
@@ -140,7 +145,12 @@ export class SessionManager implements SessionOwner {
       return null;
     }
     this.deps.metrics.connectionsTotal.labels('accepted', 'none').inc();
-    if (claim.session && claim.session.state !== 'ended') return this.resume(claim.session, socket);
+    if (claim.session && claim.session.state !== 'ended') {
+      const missed = claim.received === undefined ? [] : claim.session.written.since(claim.received);
+      if (missed) return this.resume(claim.session, socket, missed);
+      // The client missed frames we no longer have: resuming would leave a gap. Start afresh.
+      this.endSession(claim.session, 'dropped');
+    }
     const session = this.create(socket, token);
     if (claim.requested) {
       this.deps.metrics.resumes.labels('failed').inc();
@@ -160,7 +170,12 @@ export class SessionManager implements SessionOwner {
       this.limits.acquire(token.userId, now),
       new TokenBucket(config.limits.abuseStrikes, config.limits.abuseStrikesPerSecond, now),
       now,
-      { maxMessages: config.session.resumeBufferMessages, maxBytes: config.session.resumeBufferBytes },
+      {
+        maxMessages: config.session.resumeBufferMessages,
+        maxBytes: config.session.resumeBufferBytes,
+        replayFrames: config.session.replayFrames,
+        replayBytes: config.session.replayBytes,
+      },
       this,
       sessionLogger(this.deps.logger, peerId, token.userId),
     );
@@ -172,7 +187,7 @@ export class SessionManager implements SessionOwner {
     return session;
   }
 
-  private resume(session: PeerSession, socket: PeerSocket): PeerSession {
+  private resume(session: PeerSession, socket: PeerSocket, missed: readonly string[]): PeerSession {
     session.graceTimer?.cancel();
     session.graceTimer = undefined;
     if (session.socket && session.socket !== socket) {
@@ -189,10 +204,11 @@ export class SessionManager implements SessionOwner {
     const buffered = session.takeBuffered();
     socket.cork(() => {
       this.sendSession(session, true);
+      for (const frame of missed) session.writeUnnumbered(frame);
       for (const frame of buffered) session.deliver(frame);
     });
     this.deps.metrics.resumes.labels('resumed').inc();
-    session.log.debug({ buffered: buffered.length }, 'session resumed');
+    session.log.debug({ buffered: buffered.length, replayed: missed.length }, 'session resumed');
     return session;
   }
 
@@ -209,7 +225,7 @@ export class SessionManager implements SessionOwner {
       iceServers: ice.iceServers,
       turnExpiresAt: ice.expiresAt,
     };
-    session.deliver(encode(message));
+    session.writeUnnumbered(encode(message));
   }
 
   private issueIceServers(session: PeerSession, via: 'session' | 'refresh') {
@@ -270,7 +286,7 @@ export class SessionManager implements SessionOwner {
       return;
     }
     metrics.countReceived(decoded.message.type, byteLength);
-    this.dispatch(session, decoded.message, decoded.rid);
+    this.dispatch(session, decoded.message, decoded.rid, text);
   }
 
   /** Charges the per-user limits; answers RATE_LIMITED and counts a strike when over. */
@@ -289,12 +305,12 @@ export class SessionManager implements SessionOwner {
     return false;
   }
 
-  private dispatch(session: PeerSession, message: ClientMessage, rid: RequestId | undefined): void {
+  private dispatch(session: PeerSession, message: ClientMessage, rid: RequestId | undefined, frame: string): void {
     if (session.queue) {
-      session.queue.push({ message, rid });
+      session.queue.push({ message, rid, frame });
       return;
     }
-    const pending = this.run(session, message, rid);
+    const pending = this.run(session, message, rid, frame);
     if (pending) {
       session.queue = [];
       void pending.then(() => this.drainQueue(session));
@@ -306,17 +322,17 @@ export class SessionManager implements SessionOwner {
       const next = session.queue?.shift();
       if (!next) break;
       if (session.state === 'ended') continue;
-      const pending = this.run(session, next.message, next.rid);
+      const pending = this.run(session, next.message, next.rid, next.frame);
       if (pending) await pending;
     }
     session.queue = null;
   }
 
   /** Runs one handler; returns a promise only when the handler is asynchronous. Never throws. */
-  private run(session: PeerSession, message: ClientMessage, rid: RequestId | undefined): Promise<void> | undefined {
+  private run(session: PeerSession, message: ClientMessage, rid: RequestId | undefined, frame: string): Promise<void> | undefined {
     const handler = DISPATCH_TABLE[message.type] as Handler<typeof message.type>;
     try {
-      const result = handler(session, message as never, rid, this.services);
+      const result = handler(session, message as never, rid, this.services, frame);
       if (result instanceof Promise) return result.catch((error: unknown) => this.handlerFailed(session, message, rid, error));
     } catch (error) {
       this.handlerFailed(session, message, rid, error);

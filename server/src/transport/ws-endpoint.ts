@@ -73,6 +73,8 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
         .filter(Boolean);
       const token = upgradeToken(query, protocols, req.getHeader('authorization'));
       const resumeToken = query.get('resume') ?? undefined;
+      const receivedText = query.get('received');
+      const received = receivedText !== null && /^\d{1,15}$/.test(receivedText) ? Number(receivedText) : undefined;
       const remoteAddress = clientAddress(remoteAddressOf(res), req.getHeader('x-forwarded-for'), config.http.trustForwardedFor);
       // Never echo the token back: select our protocol name, or the first one that is not the token.
       const selected = protocols.includes(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : (protocols.find((p) => !p.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) ?? '');
@@ -81,7 +83,7 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
         aborted = true;
       });
 
-      void decide(token, resumeToken, remoteAddress).then((verdict) => {
+      void decide(token, resumeToken, received, remoteAddress).then((verdict) => {
         if (aborted) {
           if (verdict.kind === 'accepted') {
             verdict.admission.release();
@@ -128,7 +130,7 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
     },
   });
 
-  async function decide(token: string | undefined, resumeToken: string | undefined, remoteAddress: string): Promise<Accepted | Rejected> {
+  async function decide(token: string | undefined, resumeToken: string | undefined, received: number | undefined, remoteAddress: string): Promise<Accepted | Rejected> {
     let verified: VerifiedToken;
     try {
       verified = await verifier.verify(token);
@@ -143,7 +145,7 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
     }
     const admitted = await sessions.admit(verified, remoteAddress);
     if (!admitted.ok) return { kind: 'rejected', code: admitted.code };
-    const claim = await sessions.claimResume(resumeToken, verified.userId);
+    const claim = await sessions.claimResume(resumeToken, verified.userId, received);
     return { kind: 'accepted', token: verified, admission: admitted.admission, claim };
   }
 }

@@ -20,20 +20,30 @@ export function ackFrame(rid: RequestId): string {
   return JSON.stringify({ type: 'ack', rid });
 }
 
-export function signalFrame(room: string, from: string, payload: unknown): string {
-  return JSON.stringify({ type: 'signal', room, from, payload });
+/*
+ * The relayed frames below splice in the client's own JSON text of the opaque value (see
+ * json-scan.ts) instead of serializing it again. Room names and peer ids are safe to splice
+ * as they are: their patterns (protocol/src/ids.ts) exclude quotes, backslashes and control
+ * characters.
+ */
+
+/** `signal` to one peer; `payloadJson` is the raw JSON text of the payload. */
+export function signalFrame(room: string, from: string, payloadJson: string): string {
+  return '{"type":"signal","room":"' + room + '","from":"' + from + '","payload":' + payloadJson + '}';
 }
 
-export function broadcastFrame(room: string, from: string, data: unknown): string {
-  return JSON.stringify({ type: 'room.broadcast', room, from, data });
+/** `room.broadcast`; `dataJson` is the raw JSON text of the data. */
+export function broadcastFrame(room: string, from: string, dataJson: string): string {
+  return '{"type":"room.broadcast","room":"' + room + '","from":"' + from + '","data":' + dataJson + '}';
 }
 
 export function stateFrame(room: string, key: string, value: unknown, from: string | null): string {
   return JSON.stringify({ type: 'room.state', room, key, value, from });
 }
 
-export function directFrame(fromUser: string, fromPeer: string, data: unknown): string {
-  return JSON.stringify({ type: 'direct', fromUser, fromPeer, data });
+/** `direct`; user ids are free text, so `fromUser` is quoted; `dataJson` is the raw JSON text of the data. */
+export function directFrame(fromUser: string, fromPeer: string, dataJson: string): string {
+  return '{"type":"direct","fromUser":' + JSON.stringify(fromUser) + ',"fromPeer":"' + fromPeer + '","data":' + dataJson + '}';
 }
 
 export function peerJoinedFrame(room: string, peer: RemotePeer): string {

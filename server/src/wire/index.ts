@@ -5,3 +5,4 @@
 export * from './decode.js';
 export * from './encode.js';
 export * from './validators.js';
+export * from './json-scan.js';

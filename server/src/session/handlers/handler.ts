@@ -24,4 +24,6 @@ export type Handler<T extends ClientMessageType> = (
   message: ClientMessageOf<T>,
   rid: RequestId | undefined,
   services: SessionServices,
+  /** The frame's JSON text, for relaying opaque values byte for byte. */
+  frame: string,
 ) => void | Promise<void>;

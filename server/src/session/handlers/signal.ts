@@ -1,10 +1,11 @@
 import { signalFrame } from '../../wire/encode.js';
+import { rawMemberValue } from '../../wire/json-scan.js';
 import type { Handler } from './handler.js';
 
-/** `signal`: SDP and ICE to one peer of a shared room. The relay hot path: no await, one encode. */
-export const handleSignal: Handler<'signal'> = (session, message, rid, services) => {
+/** `signal`: SDP and ICE to one peer of a shared room. The relay hot path: no await, and the payload is forwarded as the bytes the client sent. */
+export const handleSignal: Handler<'signal'> = (session, message, rid, services, frame) => {
   if (!session.rooms.has(message.room)) return session.error('NOT_IN_ROOM', rid);
   if (!services.cluster.isMember(message.room, message.to)) return session.error('PEER_NOT_FOUND', rid);
-  services.cluster.sendToPeer(message.to, signalFrame(message.room, session.peerId, message.payload));
+  services.cluster.sendToPeer(message.to, signalFrame(message.room, session.peerId, rawMemberValue(frame, 'payload')!));
   session.ack(rid);
 };
