@@ -14,12 +14,22 @@ const SEND_DROPPED = 2;
  * loop's check phase after all reads of the iteration were handled.
  */
 const awaitingFlush: UwsPeerSocket<unknown>[] = [];
+/**
+ * A socket whose queue grows past this is written at once (still corked): coalescing is for the
+ * many small frames of signaling, and a burst of large frames must reach the kernel (and a
+ * client that reads) as soon as before, so backpressure means what it meant without the queue.
+ */
+const FLUSH_AT_BYTES = 16 * 1024;
 let flushScheduled = false;
 
 function flushAll(): void {
   flushScheduled = false;
   // Flushing sends nothing new to other sockets, so one pass empties the list.
-  for (let index = 0; index < awaitingFlush.length; index++) awaitingFlush[index]!.flush();
+  for (let index = 0; index < awaitingFlush.length; index++) {
+    const socket = awaitingFlush[index]!;
+    socket.listed = false;
+    socket.flush();
+  }
   awaitingFlush.length = 0;
 }
 
@@ -28,6 +38,8 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
   private open = true;
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** In awaitingFlush for this iteration (an early flush does not take it off the list). */
+  listed = false;
 
   constructor(
     private readonly ws: WebSocket<UserData>,
@@ -44,7 +56,8 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
     if (!this.open) return 'dropped';
     // Decided now, as uWS would at send time: the session ends a slow consumer at once.
     if (this.pendingBytes + this.ws.getBufferedAmount() > this.maxBackpressureBytes) return 'dropped';
-    if (this.pending.length === 0) {
+    if (!this.listed) {
+      this.listed = true;
       awaitingFlush.push(this as UwsPeerSocket<unknown>);
       if (!flushScheduled) {
         flushScheduled = true;
@@ -53,6 +66,7 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
     }
     this.pending.push(frame);
     this.pendingBytes += frame.length;
+    if (this.pendingBytes >= FLUSH_AT_BYTES) this.flush();
     return 'sent';
   }
 
@@ -62,7 +76,7 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
     batch();
   }
 
-  /** Writes the queued frames in one corked write (normally from the per-iteration flush). */
+  /** Writes the queued frames in one corked write (from the per-iteration flush, or early for a large queue). */
   flush(): void {
     const frames = this.pending;
     if (frames.length === 0 || !this.open) return;
