@@ -65,6 +65,28 @@ describe('a flooding user', () => {
     expect(other.joined.peers.map((peer) => peer.peerId)).toEqual([sink.session.peerId]);
   });
 
+  it('is limited by bytes per second as well as by messages', async () => {
+    t = await startTestServer({ config: { limits: { bytesPerSecond: 1024, bytesBurst: 8 * 1024, messagesBurst: 1000, abuseStrikes: 100_000 } } });
+    const { client } = await t.connect({ userId: 'bulky' });
+    const pad = 'x'.repeat(3000);
+    const answers = [];
+    for (let index = 0; index < 4; index++) answers.push(await client.request({ type: 'ping', pad }).catch(() => undefined));
+    // Unknown field "pad": each answer is an error, but the first two fit the 8 KiB burst and the rest are refused by bytes.
+    expect(answers.map((answer) => answer?.type === 'error' && answer.code)).toEqual(['INVALID_MESSAGE', 'INVALID_MESSAGE', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(answers[2]).toMatchObject({ message: 'bytes limit exceeded' });
+  });
+
+  it('is limited in joins per minute', async () => {
+    t = await startTestServer({ config: { limits: { joinsPerMinute: 3 } } });
+    const { client } = await t.connect({ userId: 'hopper', rooms: ['*'], create: true });
+    const outcomes = [];
+    for (let index = 0; index < 4; index++) {
+      const answer = await client.request({ type: 'room.join', room: `hop-${index}` });
+      outcomes.push(answer.type === 'error' ? answer.code : answer.type);
+    }
+    expect(outcomes).toEqual(['room.joined', 'room.joined', 'room.joined', 'RATE_LIMITED']);
+  });
+
   it('shares its budget across all of its connections', async () => {
     t = await startTestServer({ config: { limits: { messagesPerSecond: 1, messagesBurst: 20, abuseStrikes: 100_000 } } });
     const first = await t.connect({ userId: 'multi' });

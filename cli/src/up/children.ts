@@ -27,7 +27,10 @@ export function urlHost(host: string): string {
 
 /**
  * The processes of the embedded default, started in this order. For now the signal server
- * alone (it also serves the web client); the TURN relay and the dashboard join this list.
+ * alone (it also serves the web client). The TURN relay joins this list with
+ * `secrets.turnSecret` and `secrets.internalToken`, and the signal entry then gets
+ * PARLEY_SIGNAL_TURN__URLS, PARLEY_SIGNAL_TURN__NODES (its /v1/status URL) and
+ * PARLEY_SIGNAL_TURN__INTERNAL_TOKEN; the dashboard joins with the signal URL.
  */
 export function childSpecs(context: UpContext): ChildSpec[] {
   const signalUrl = `http://${urlHost(context.host)}:${context.signalPort}`;

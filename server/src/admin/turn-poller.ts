@@ -1,5 +1,6 @@
 import { TurnNodeStatus, type TurnNodeSummary, type TurnResponse, type TurnRevocation } from '@parley/protocol';
 import type { Logger } from '@parley/runtime';
+import { loggableUrl } from '../observability/index.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 
 interface NodeState {
@@ -82,7 +83,7 @@ export class TurnPoller {
       node.error = undefined;
       node.lastSeenMs = now;
     } catch (error) {
-      if (node.error === undefined) this.log.warn({ statusUrl: node.statusUrl, err: (error as Error).message }, 'turn node unreachable');
+      if (node.error === undefined) this.log.warn({ statusUrl: loggableUrl(node.statusUrl), err: (error as Error).message }, 'turn node unreachable');
       node.error = (error as Error).message;
       node.toPeersPerSecond = 0;
       node.fromPeersPerSecond = 0;

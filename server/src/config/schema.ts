@@ -144,7 +144,7 @@ export const SignalConfigSchema = z.strictObject({
     pollIntervalSeconds: z.number().int().min(1).max(3600).default(10).meta(seconds('How often TURN nodes are polled')),
   }),
   webhooks: section({
-    urls: z.array(z.url()).default([]).meta({ description: 'Endpoints that receive lifecycle events (POST, JSON, signed)' }),
+    urls: z.array(z.url()).default([]).meta({ description: 'Endpoints that receive lifecycle events (POST, JSON, signed); redacted in logs, as such URLs often embed a key', secret: true }),
     secret: z.string().default('').meta({ description: 'HMAC-SHA256 key of the Parley-Signature header', secret: true }),
     maxQueue: z.number().int().min(1).max(1_000_000).default(10_000).meta({ description: 'Events waiting per endpoint; newer events are dropped (and counted) when full' }),
     maxAttempts: z.number().int().min(1).max(100).default(8).meta({ description: 'Delivery attempts per event' }),

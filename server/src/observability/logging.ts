@@ -11,3 +11,13 @@ export function sessionLogger(root: Logger, peerId: string, userId: string): Log
 export function componentLogger(root: Logger, component: string): Logger {
   return root.child({ component });
 }
+
+/** A URL fit for logs: scheme, host and path only (query strings and user info may hold credentials). */
+export function loggableUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
+}

@@ -1,6 +1,7 @@
 import { ERRORS, type ClientMessage, type ErrorCode, type Grants, type PeerLeftReason, type RequestId, type RoomClosedReason } from '@parley/protocol';
 import type { Logger } from '@parley/runtime';
 import type { PeerEndpoint } from '../cluster/index.js';
+import { sessionLogger } from '../observability/index.js';
 import type { TokenBucket, UserLimits } from '../ratelimit/index.js';
 import type { TimerHandle } from '../time/clock.js';
 import { ackFrame, errorFrame } from '../wire/encode.js';
@@ -61,7 +62,7 @@ export class PeerSession implements PeerEndpoint {
   readonly userId: string;
   readonly grants: Grants;
   readonly tokenExpiresAt: number;
-  readonly log: Logger;
+  private logger: Logger | undefined;
   readonly rooms = new Set<string>();
   state: SessionState = 'connected';
   socket: PeerSocket | null;
@@ -89,7 +90,7 @@ export class PeerSession implements PeerEndpoint {
     nowMs: number,
     private readonly bufferLimits: BufferLimits,
     private readonly owner: SessionOwner,
-    log: Logger,
+    private readonly parentLog: Logger,
   ) {
     this.peerId = identity.peerId;
     this.userId = identity.userId;
@@ -98,8 +99,18 @@ export class PeerSession implements PeerEndpoint {
     this.socket = socket;
     this.connectedSinceMs = nowMs;
     this.resumeToken = resumeToken;
-    this.log = log;
     this.written = new ReplayLog(bufferLimits.replayFrames, bufferLimits.replayBytes);
+  }
+
+  /** This session's child logger, made on first use (most sessions never log: it would cost memory per connection). */
+  get log(): Logger {
+    this.logger ??= sessionLogger(this.parentLog, this.peerId, this.userId);
+    return this.logger;
+  }
+
+  /** Logs a lifecycle step at debug level, without making the child logger when debug is off. */
+  debug(fields: Record<string, unknown>, message: string): void {
+    if (this.parentLog.isLevelEnabled('debug')) this.log.debug(fields, message);
   }
 
   /** PeerEndpoint: send now, or keep for the resume; a frame is never silently lost. */

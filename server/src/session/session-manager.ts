@@ -5,7 +5,6 @@ import type { TurnIssuer, VerifiedToken } from '../auth/index.js';
 import type { Cluster } from '../cluster/index.js';
 import type { SignalConfig } from '../config/index.js';
 import type { SignalMetrics } from '../observability/index.js';
-import { sessionLogger } from '../observability/index.js';
 import { TokenBucket, UserLimitsRegistry } from '../ratelimit/index.js';
 import type { Clock } from '../time/clock.js';
 import { decodeClientFrame } from '../wire/decode.js';
@@ -177,13 +176,13 @@ export class SessionManager implements SessionOwner {
         replayBytes: config.session.replayBytes,
       },
       this,
-      sessionLogger(this.deps.logger, peerId, token.userId),
+      this.deps.logger,
     );
     this.sessions.set(peerId, session);
     cluster.attach(session);
     this.rememberResumeToken(session, SESSION_LIFETIME_MS);
     socket.cork(() => this.sendSession(session, false));
-    session.log.debug({ remoteAddress: socket.remoteAddress }, 'session started');
+    session.debug({ remoteAddress: socket.remoteAddress }, 'session started');
     return session;
   }
 
@@ -208,7 +207,7 @@ export class SessionManager implements SessionOwner {
       for (const frame of buffered) session.deliver(frame);
     });
     this.deps.metrics.resumes.labels('resumed').inc();
-    session.log.debug({ buffered: buffered.length, replayed: missed.length }, 'session resumed');
+    session.debug({ buffered: buffered.length, replayed: missed.length }, 'session resumed');
     return session;
   }
 
@@ -363,7 +362,7 @@ export class SessionManager implements SessionOwner {
     session.graceTimer = this.deps.clock.setTimer(graceMs, () => this.endSession(session, 'timeout'));
     session.turnTimer?.cancel();
     session.turnTimer = undefined;
-    session.log.debug({ code }, 'session detached');
+    session.debug({ code }, 'session detached');
   }
 
   /** Ends a session for good: its rooms hear `peer.left`, its socket (if any) is closed. */
@@ -392,7 +391,7 @@ export class SessionManager implements SessionOwner {
     this.sessions.delete(session.peerId);
     this.limits.release(session.userId);
     this.deps.metrics.sessionsEnded.labels(reason).inc();
-    session.log.debug({ reason }, 'session ended');
+    session.debug({ reason }, 'session ended');
     if (this.sessions.size === 0) for (const wake of [...this.idleWaiters]) wake();
   }
 

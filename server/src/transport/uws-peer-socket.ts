@@ -14,22 +14,19 @@ const SEND_DROPPED = 2;
  * loop's check phase after all reads of the iteration were handled.
  */
 const awaitingFlush: UwsPeerSocket<unknown>[] = [];
+let flushScheduled = false;
+
 /**
- * A socket whose queue grows past this is written at once (still corked): coalescing is for the
- * many small frames of signaling, and a burst of large frames must reach the kernel (and a
- * client that reads) as soon as before, so backpressure means what it meant without the queue.
+ * A socket's queue is written at once when it reaches this size: a burst for one client then
+ * flows into the kernel as it builds up instead of counting as backpressure, and each write still
+ * carries many frames.
  */
 const FLUSH_AT_BYTES = 16 * 1024;
-let flushScheduled = false;
 
 function flushAll(): void {
   flushScheduled = false;
-  // Flushing sends nothing new to other sockets, so one pass empties the list.
-  for (let index = 0; index < awaitingFlush.length; index++) {
-    const socket = awaitingFlush[index]!;
-    socket.listed = false;
-    socket.flush();
-  }
+  // A flush can end a session, whose rooms are then told: sockets added meanwhile are flushed too.
+  for (let index = 0; index < awaitingFlush.length; index++) awaitingFlush[index]!.flush();
   awaitingFlush.length = 0;
 }
 
@@ -38,8 +35,8 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
   private open = true;
   private pending: string[] = [];
   private pendingBytes = 0;
-  /** In awaitingFlush for this iteration (an early flush does not take it off the list). */
-  listed = false;
+  /** True while this socket is in `awaitingFlush`. */
+  private scheduled = false;
 
   constructor(
     private readonly ws: WebSocket<UserData>,
@@ -54,10 +51,11 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
 
   send(frame: string): SendOutcome {
     if (!this.open) return 'dropped';
+    if (this.pendingBytes + frame.length > FLUSH_AT_BYTES) this.write();
     // Decided now, as uWS would at send time: the session ends a slow consumer at once.
-    if (this.pendingBytes + this.ws.getBufferedAmount() > this.maxBackpressureBytes) return 'dropped';
-    if (!this.listed) {
-      this.listed = true;
+    if (this.pendingBytes + frame.length + this.ws.getBufferedAmount() > this.maxBackpressureBytes) return 'dropped';
+    if (!this.scheduled) {
+      this.scheduled = true;
       awaitingFlush.push(this as UwsPeerSocket<unknown>);
       if (!flushScheduled) {
         flushScheduled = true;
@@ -66,7 +64,6 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
     }
     this.pending.push(frame);
     this.pendingBytes += frame.length;
-    if (this.pendingBytes >= FLUSH_AT_BYTES) this.flush();
     return 'sent';
   }
 
@@ -76,8 +73,14 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
     batch();
   }
 
-  /** Writes the queued frames in one corked write (from the per-iteration flush, or early for a large queue). */
+  /** The per-iteration flush: writes the queued frames and leaves the flush list. */
   flush(): void {
+    this.scheduled = false;
+    this.write();
+  }
+
+  /** Writes the queued frames in one corked write. */
+  private write(): void {
     const frames = this.pending;
     if (frames.length === 0 || !this.open) return;
     this.pending = [];
@@ -93,7 +96,7 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
   close(code: number, reason: string): void {
     if (!this.open) return;
     // Frames queued before the close (drain, error) go out first.
-    this.flush();
+    this.write();
     this.open = false;
     // end() runs the close handler synchronously; `open` is already false by then.
     this.ws.end(code, reason);

@@ -4,7 +4,7 @@ import { WEBHOOK_SIGNATURE_HEADER } from '@parley/protocol';
 import type { Logger } from '@parley/runtime';
 import type { ClusterEvent } from '../cluster/index.js';
 import type { SignalConfig } from '../config/index.js';
-import type { SignalMetrics } from '../observability/index.js';
+import { loggableUrl, type SignalMetrics } from '../observability/index.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { signWebhookBody } from './signature.js';
 
@@ -68,7 +68,7 @@ export class WebhookDispatcher {
       const now = this.clock.now();
       if (now - this.lastDropLogMs > 10_000) {
         this.lastDropLogMs = now;
-        this.log.warn({ url: endpoint.url, queued: endpoint.queue.length }, 'webhook queue full, dropping events');
+        this.log.warn({ url: loggableUrl(endpoint.url), queued: endpoint.queue.length }, 'webhook queue full, dropping events');
       }
       return;
     }
@@ -100,7 +100,7 @@ export class WebhookDispatcher {
       await this.sleep(endpoint, this.backoffMs(attempt));
     }
     this.metrics.webhookDeliveries.labels('failed').inc();
-    this.log.warn({ url: endpoint.url, event: event.event, eventId: event.id }, 'webhook delivery failed');
+    this.log.warn({ url: loggableUrl(endpoint.url), event: event.event, eventId: event.id }, 'webhook delivery failed');
   }
 
   /** Full-jitter exponential backoff: uniform in [base/2, base], base = initial × 2^(attempt-1). */
