@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pinSelf } from '../../common/cpu-pinning.js';
 import { describeMachine } from '../../common/machine.js';
@@ -105,7 +105,7 @@ const options = {
   ...(pin ? { brokerCpu } : {}),
   targets,
   verify: values.verify as VerifyMode,
-  ...(values['cpu-profile'] ? { cpuProfileDir: values['cpu-profile'] } : {}),
+  ...(values['cpu-profile'] ? { cpuProfileDir: resolve(process.env.INIT_CWD ?? process.cwd(), values['cpu-profile']) } : {}),
   // Connections come from 127.0.0.1–127.0.0.8 so 10,000 of them, round after round, stay clear of
   // the ephemeral port range of any one source address.
   localAddresses: Array.from({ length: 8 }, (_, index) => `127.0.0.${index + 1}`),
@@ -113,16 +113,21 @@ const options = {
 };
 
 if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
+// Under `npm run --workspace` the working directory is loadtest/; paths given on the command line
+// are meant relative to where the command was typed (npm passes it as INIT_CWD).
+const fromInvocation = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 const result = await runSignalBench(options);
 const summary = summarize(result);
 const report = renderReport(result, summary, machine, command);
 console.log(`\n${report}\n`);
 if (values.json) {
-  mkdirSync(dirname(values.json), { recursive: true });
-  writeFileSync(values.json, JSON.stringify({ machine, command, result, summary }, null, 2));
+  const path = fromInvocation(values.json);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify({ machine, command, result, summary }, null, 2));
 }
 if (values.markdown) {
-  mkdirSync(dirname(values.markdown), { recursive: true });
-  writeFileSync(values.markdown, `${report}\n`);
+  const path = fromInvocation(values.markdown);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${report}\n`);
 }
 process.exit(0);
