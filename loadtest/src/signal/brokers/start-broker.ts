@@ -13,6 +13,8 @@ export interface BrokerOptions {
   hs256Secret?: string;
   /** Parley only: TURN REST secret, so the credential API has something to sign with. */
   turnSecret?: string;
+  /** Parley only: log level (default warn); debug or trace to investigate a run. */
+  logLevel?: 'warn' | 'info' | 'debug' | 'trace';
 }
 
 export interface RunningBroker {
@@ -42,7 +44,7 @@ export async function startBroker(kind: BrokerKind, options: BrokerOptions): Pro
 export function parleyLoadConfig(options: BrokerOptions): SignalConfigInput {
   if (!options.hs256Secret) throw new Error('the Parley broker needs an HS256 secret for the load-test tokens');
   return {
-    log: { level: 'warn' },
+    log: { level: options.logLevel ?? 'warn' },
     http: { host: '127.0.0.1', port: 0 },
     auth: { hs256Secrets: [options.hs256Secret] },
     limits: {
