@@ -11,6 +11,11 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   up: { summary: 'start the whole system on embedded defaults (dev secrets in .parley/)', run: async (argv) => (await import('./commands/up.js')).runUp(argv) },
   signal: { summary: 'run the signaling broker (config: PARLEY_SIGNAL_* or --config file)', run: async (argv) => (await import('./commands/signal.js')).runSignalCommand(argv) },
+  turn: { summary: 'run the TURN relay (config: PARLEY_TURN_* or --config file)', run: async (argv) => (await import('./commands/turn.js')).runTurnCommand(argv) },
+  dashboard: {
+    summary: 'run the admin dashboard (config: PARLEY_DASHBOARD_* or --config file)',
+    run: async (argv) => (await import('./commands/dashboard.js')).runDashboardCommand(argv),
+  },
   token: {
     summary: 'mint an access token: --user U [--room R]... [--create] [--admin] [--direct] [--ttl S]',
     run: async (argv) => (await import('./commands/token.js')).runToken(argv),

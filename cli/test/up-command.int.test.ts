@@ -12,7 +12,9 @@ describe('parley up', () => {
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   async function up(port: number) {
-    const run = runParley(['up', '--port', String(port)], { cwd, env: cleanEnv({ PARLEY_SIGNAL_LOG__LEVEL: 'warn' }) });
+    // The dashboard child would take its default port 3000 otherwise.
+    const dashboardPort = await freePort();
+    const run = runParley(['up', '--port', String(port), '--dashboard-port', String(dashboardPort)], { cwd, env: cleanEnv({ PARLEY_SIGNAL_LOG__LEVEL: 'warn' }) });
     await run.waitForOutput(/Ctrl-C stops everything\./, 60_000);
     return run;
   }

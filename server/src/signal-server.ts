@@ -113,7 +113,16 @@ export async function startSignalServer(options: StartSignalServerOptions = {}):
   const routes: Route[] = [
     ...systemRoutes({ nodeId, version: SERVER_VERSION, isReady: () => listening && !draining && !stopped, isDraining: () => draining }, metrics),
     turnCredentialsRoute(verifier, turn, metrics),
-    ...adminRoutes({ verifier, metrics, admin, history, cluster, clock, overviewIntervalSeconds: config.admin.eventsOverviewIntervalSeconds }),
+    ...adminRoutes({
+      verifier,
+      metrics,
+      admin,
+      history,
+      cluster,
+      clock,
+      overviewIntervalSeconds: config.admin.eventsOverviewIntervalSeconds,
+      auditLogger: componentLogger(logger, 'admin'),
+    }),
     { method: 'GET', pattern: '/v1/openapi.json', group: 'docs', handler: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: openApi }) },
   ];
   if (config.dev.tokenEndpoint && minter) {

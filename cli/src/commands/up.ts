@@ -4,7 +4,7 @@ import { dataDirOf, ensureDevSecrets } from '../dev-secrets.js';
 import { childSpecs, urlHost } from '../up/children.js';
 import { Supervisor } from '../up/supervisor.js';
 
-const HELP = `usage: parley up [--host HOST] [--port PORT] [--data-dir DIR]
+const HELP = `usage: parley up [--host HOST] [--port PORT] [--dashboard-port PORT] [--data-dir DIR]
 
 Starts Parley on embedded defaults (in-memory state, no Redis) with development secrets kept in
 --data-dir (default .parley/ in the current directory, created once with mode 0600), prints the
@@ -17,6 +17,7 @@ export async function runUp(argv: string[]): Promise<void> {
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
+      'dashboard-port': { type: 'string', default: '3000' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -28,12 +29,14 @@ export async function runUp(argv: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error('--port must be 1-65535');
+  const dashboardPort = Number(values['dashboard-port']);
+  if (!Number.isInteger(dashboardPort) || dashboardPort < 1 || dashboardPort > 65_535) throw new Error('--dashboard-port must be 1-65535');
   const dataDir = dataDirOf(values['data-dir']);
   const { secrets, created } = ensureDevSecrets(dataDir);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(created ? `[up] generated development secrets in ${dataDir}/secrets.json` : `[up] using development secrets from ${dataDir}/secrets.json`);
 
-  const specs = childSpecs({ host: values.host, signalPort: port, secrets, env: process.env });
+  const specs = childSpecs({ host: values.host, signalPort: port, dashboardPort, secrets, env: process.env });
   const supervisor = new Supervisor(out);
   let stopping = false;
   const stop = async (code: number) => {

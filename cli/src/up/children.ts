@@ -6,6 +6,8 @@ export interface UpContext {
   host: string;
   /** Port of the signal server (HTTP, WebSocket, web client). */
   signalPort: number;
+  /** Port of the admin dashboard. */
+  dashboardPort: number;
   secrets: DevSecrets;
   /** The environment `parley up` runs in; a PARLEY_* variable set there wins over our defaults. */
   env: NodeJS.ProcessEnv;
@@ -26,11 +28,11 @@ export function urlHost(host: string): string {
 }
 
 /**
- * The processes of the embedded default, started in this order. For now the signal server
- * alone (it also serves the web client). The TURN relay joins this list with
- * `secrets.turnSecret` and `secrets.internalToken`, and the signal entry then gets
+ * The processes of the embedded default, started in this order: the signal server (it also
+ * serves the web client), then the admin dashboard pointed at it. The TURN relay joins this list
+ * with `secrets.turnSecret` and `secrets.internalToken`, and the signal entry then gets
  * PARLEY_SIGNAL_TURN__URLS, PARLEY_SIGNAL_TURN__NODES (its /v1/status URL) and
- * PARLEY_SIGNAL_TURN__INTERNAL_TOKEN; the dashboard joins with the signal URL.
+ * PARLEY_SIGNAL_TURN__INTERNAL_TOKEN.
  */
 export function childSpecs(context: UpContext): ChildSpec[] {
   const signalUrl = `http://${urlHost(context.host)}:${context.signalPort}`;
@@ -49,5 +51,20 @@ export function childSpecs(context: UpContext): ChildSpec[] {
     readinessUrl: `${signalUrl}/readyz`,
     banner: [`signal server   ${signalUrl}  (WebSocket ${signalUrl.replace('http', 'ws')}/v1/ws)`, `metrics         ${signalUrl}/metrics`],
   };
-  return [signal];
+  const dashboardUrl = `http://${urlHost(context.host)}:${context.dashboardPort}`;
+  const dashboard: ChildSpec = {
+    name: 'dashboard',
+    command: process.execPath,
+    args: [PARLEY_BIN, 'dashboard'],
+    env: withDefaults(context.env, {
+      PARLEY_DASHBOARD_HTTP__HOST: context.host,
+      PARLEY_DASHBOARD_HTTP__PORT: String(context.dashboardPort),
+      // The dashboard reads only the signal server's admin API.
+      PARLEY_DASHBOARD_SIGNAL__URL: signalUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+    }),
+    readinessUrl: `${dashboardUrl}/healthz`,
+    banner: [`dashboard       ${dashboardUrl}  (log in with the admin token below)`],
+  };
+  return [signal, dashboard];
 }

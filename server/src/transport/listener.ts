@@ -70,6 +70,9 @@ export function listen(deps: ListenerDeps): Promise<Listener> {
           uWS.us_listen_socket_close(listenSocket);
           for (const end of [...streams]) end();
           for (const socket of [...sockets]) socket.close(closeCode, reason);
+          // Idle HTTP keep-alive connections too, or a stopped server would go on answering on
+          // them. The native App has close() (every socket of the app); its typings lack it.
+          (app as unknown as { close(): void }).close();
         },
       });
     });
