@@ -14,7 +14,7 @@ import { runSignalBench } from './run-signal-bench.js';
  * Markdown. Figures, not assertions: nothing here fails because a number is low.
  */
 const USAGE = `usage: npm run bench:signal -- [options]
-  --rounds N             load rounds per target (default 5)
+  --rounds N             load rounds per target (default 5; 0 = memory only)
   --rooms N              rooms (default 100)
   --peers 2,3,4          room sizes, used in turn (default 2,3,4)
   --window N             messages in flight per pair, closed loop (default 16)
@@ -93,7 +93,7 @@ if (pin) {
 
 const command = `npm run bench:signal${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const options = {
-  rounds: integer('rounds', values.rounds, 1),
+  rounds: integer('rounds', values.rounds, 0),
   rooms: integer('rooms', values.rooms, 1),
   peersPerRoom: values.peers.split(',').map((size) => integer('peers', size, 2)),
   windowPerPair: integer('window', values.window, 1),
