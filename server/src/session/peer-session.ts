@@ -38,7 +38,7 @@ export type SessionState = 'connected' | 'detached' | 'ended';
 export interface SessionIdentity {
   peerId: string;
   userId: string;
-  grants: Grants;
+  grants: Readonly<Grants>;
   /** Unix epoch seconds when the access token expires. */
   tokenExpiresAt: number;
 }
@@ -65,7 +65,7 @@ export interface BufferLimits {
 export class PeerSession implements PeerEndpoint, Queueable {
   readonly peerId: string;
   readonly userId: string;
-  readonly grants: Grants;
+  readonly grants: Readonly<Grants>;
   readonly tokenExpiresAt: number;
   private logger: Logger | undefined;
   readonly rooms = new RoomList();
@@ -74,8 +74,8 @@ export class PeerSession implements PeerEndpoint, Queueable {
   /** Unix ms when the current (or last) connection of this session opened. */
   connectedSinceMs: number;
   resumeToken: string;
-  /** Frames waiting for a resume, oldest first. */
-  private buffer: string[] = [];
+  /** Frames waiting for a resume, oldest first (made when the first one comes). */
+  private buffer: string[] | null = null;
   /** Frames written to sockets, numbered (the `session` frames excluded), for lossless resume. */
   readonly written: ReplayLog;
   private bufferBytes = 0;
@@ -134,12 +134,12 @@ export class PeerSession implements PeerEndpoint, Queueable {
       return;
     }
     if (this.state !== 'detached') return;
-    if (this.buffer.length >= this.bufferLimits.maxMessages || this.bufferBytes + frame.length > this.bufferLimits.maxBytes) {
+    if (this.bufferedCount >= this.bufferLimits.maxMessages || this.bufferBytes + frame.length > this.bufferLimits.maxBytes) {
       // The peer would resume with a gap: end it instead, so its client starts afresh.
       this.owner.endSession(this, 'buffer_overflow');
       return;
     }
-    this.buffer.push(frame);
+    (this.buffer ??= []).push(frame);
     this.bufferBytes += frame.length;
   }
 
@@ -172,14 +172,14 @@ export class PeerSession implements PeerEndpoint, Queueable {
 
   /** Takes the frames buffered while detached, oldest first, and empties the buffer. */
   takeBuffered(): string[] {
-    const frames = this.buffer;
-    this.buffer = [];
+    const frames = this.buffer ?? [];
+    this.buffer = null;
     this.bufferBytes = 0;
     return frames;
   }
 
   get bufferedCount(): number {
-    return this.buffer.length;
+    return this.buffer === null ? 0 : this.buffer.length;
   }
 
   /** Closes the current socket with an error code from the table. */

@@ -225,8 +225,8 @@ export class SessionManager implements SessionOwner {
     this.turnRefresh.remove(session);
     if (ice.username) {
       metrics.turnCredentials.labels(via).inc();
-      // A new array each time (rare): a pushed-to array would reserve room for 17 per session.
-      session.turnUsernames = [...session.turnUsernames.slice(-3), ice.username];
+      // A new exact-size array each time (rare): a pushed-to or spread array reserves room for 17.
+      session.turnUsernames = session.turnUsernames.slice(-3).concat(ice.username);
       // Refresh ahead of expiry; with a TTL shorter than the lead time, at half-life.
       const expiresAtMs = ice.expiresAt * 1000;
       const refreshAtMs = Math.max(expiresAtMs - config.turn.refreshBeforeExpirySeconds * 1000, clock.now() + (ice.ttlSeconds * 1000) / 2);
