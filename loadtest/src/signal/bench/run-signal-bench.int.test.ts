@@ -60,7 +60,7 @@ describe('the signaling benchmark runner', () => {
       '2:parley',
     ]);
     for (const round of result.rounds) {
-      expect(round.problems).toBe(0);
+      expect(round.problems, round.problemExamples.join('\n')).toBe(0);
       expect(round.peers).toBe(18);
       expect(round.closedLoop.deliveredInWindow).toBeGreaterThan(0);
       expect(round.closedLoop.generatorCpuSeconds).toBeGreaterThan(0);
@@ -75,7 +75,7 @@ describe('the signaling benchmark runner', () => {
     }
     expect(result.idle.map((round) => round.kind)).toEqual(['parley', 'ws-baseline']);
     for (const round of result.idle) {
-      expect(round.problems).toBe(0);
+      expect(round.problems, round.problemExamples.join('\n')).toBe(0);
       expect(round.connections).toBe(40);
       expect(round.joined).not.toBeNull();
       expect(round.reconnected.rssBytes).toBeGreaterThan(0);
