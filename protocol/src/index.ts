@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './grants.js';
 export * from './quality.js';
+export * from './quality-grade.js';
 export * from './turn.js';
 export * from './admin.js';
 export * from './webhook.js';

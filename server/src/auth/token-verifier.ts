@@ -2,6 +2,7 @@ import { Grants, GRANTS_CLAIM, UserId, type ErrorCode } from '@parley/protocol';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { SignalConfig } from '../config/index.js';
 import type { Clock } from '../time/clock.js';
+import { GrantsInterner } from './grants-interner.js';
 
 /** The error codes a token can fail with (INTERNAL: the JWKS endpoint could not be read). */
 export type TokenErrorCode = Extract<
@@ -22,7 +23,8 @@ export class TokenError extends Error {
 
 export interface VerifiedToken {
   userId: string;
-  grants: Grants;
+  /** Frozen and shared by every token with the same grants. */
+  grants: Readonly<Grants>;
   /** Unix epoch seconds. */
   expiresAt: number;
 }
@@ -58,7 +60,8 @@ export async function createTokenVerifier(auth: SignalConfig['auth'], clock: Clo
     asymmetric: await Promise.all(auth.publicKeys.map(async (entry) => ({ kid: entry.kid, alg: entry.alg, key: await importSPKI(entry.pem, entry.alg) }))),
     jwks: auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl), { cacheMaxAge: auth.jwksCacheSeconds * 1000, timeoutDuration: 5000 }) : undefined,
   };
-  return { verify: (token) => verifyToken(token, keys, auth, clock) };
+  const grants = new GrantsInterner();
+  return { verify: (token) => verifyToken(token, keys, auth, clock, grants) };
 }
 
 function candidatesFor(alg: string, kid: string | undefined, keys: KeySet): Candidate[] | null {
@@ -74,7 +77,7 @@ function candidatesFor(alg: string, kid: string | undefined, keys: KeySet): Cand
   return candidates;
 }
 
-async function verifyToken(token: string | undefined | null, keys: KeySet, auth: SignalConfig['auth'], clock: Clock): Promise<VerifiedToken> {
+async function verifyToken(token: string | undefined | null, keys: KeySet, auth: SignalConfig['auth'], clock: Clock, interner: GrantsInterner): Promise<VerifiedToken> {
   if (!token) throw new TokenError('TOKEN_MISSING', 'no access token');
   let header: { alg?: unknown; kid?: unknown };
   try {
@@ -109,12 +112,12 @@ async function verifyToken(token: string | undefined | null, keys: KeySet, auth:
       if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) continue;
       throw mapJoseError(error);
     }
-    return toVerifiedToken(payload, auth.leewaySeconds, clock);
+    return toVerifiedToken(payload, auth.leewaySeconds, clock, interner);
   }
   throw new TokenError('TOKEN_BAD_SIGNATURE', 'the signature does not verify with any configured key');
 }
 
-function toVerifiedToken(payload: JWTPayload, leewaySeconds: number, clock: Clock): VerifiedToken {
+function toVerifiedToken(payload: JWTPayload, leewaySeconds: number, clock: Clock, interner: GrantsInterner): VerifiedToken {
   // jose checks "iat" only against a maximum age; a token issued in the future is not valid yet.
   if (typeof payload.iat === 'number' && payload.iat > clock.now() / 1000 + leewaySeconds) {
     throw new TokenError('TOKEN_NOT_YET_VALID', 'iat is in the future');
@@ -123,7 +126,7 @@ function toVerifiedToken(payload: JWTPayload, leewaySeconds: number, clock: Cloc
   if (!userId.success) throw new TokenError('TOKEN_BAD_CLAIMS', 'sub is not a valid user id');
   const grants = Grants.safeParse(payload[GRANTS_CLAIM] ?? {});
   if (!grants.success) throw new TokenError('TOKEN_BAD_CLAIMS', `the ${GRANTS_CLAIM} claim is invalid`);
-  return { userId: userId.data, grants: grants.data, expiresAt: payload.exp! };
+  return { userId: userId.data, grants: interner.intern(grants.data), expiresAt: payload.exp! };
 }
 
 function mapJoseError(error: unknown): TokenError {

@@ -32,8 +32,13 @@ export class LocalCluster implements Cluster {
   private readonly clock: Clock;
   private readonly registry: RoomRegistry;
   private readonly endpoints = new Map<string, PeerEndpoint>();
-  private readonly peersByUser = new Map<string, Set<string>>();
-  private readonly resume = new Map<string, { record: ResumeRecord; expiresAtMs: number }>();
+  /**
+   * userId → its peer id, or a Set of them when the user has several sessions here. Most users
+   * have one; a Set each would cost ~150 bytes per connection.
+   */
+  private readonly peersByUser = new Map<string, string | Set<string>>();
+  /** Resume token → its record, flattened with its expiry into one object per session. */
+  private readonly resume = new Map<string, ResumeRecord & { expiresAtMs: number }>();
   private readonly slots = new Map<string, number>();
   private readonly listeners = new Set<(event: ClusterEvent) => void>();
   private self: (NodeHeartbeat & { lastSeenMs: number }) | undefined;
@@ -139,7 +144,12 @@ export class LocalCluster implements Cluster {
 
   sendToUser(userId: string, frame: string, exceptPeerId?: string): number {
     const peers = this.peersByUser.get(userId);
-    if (!peers) return 0;
+    if (peers === undefined) return 0;
+    if (typeof peers === 'string') {
+      if (peers === exceptPeerId) return 0;
+      this.endpoints.get(peers)?.deliver(frame);
+      return 1;
+    }
     let reached = 0;
     for (const peerId of peers) {
       if (peerId === exceptPeerId) continue;
@@ -153,12 +163,10 @@ export class LocalCluster implements Cluster {
 
   attach(endpoint: PeerEndpoint): void {
     this.endpoints.set(endpoint.peerId, endpoint);
-    let peers = this.peersByUser.get(endpoint.userId);
-    if (!peers) {
-      peers = new Set();
-      this.peersByUser.set(endpoint.userId, peers);
-    }
-    peers.add(endpoint.peerId);
+    const peers = this.peersByUser.get(endpoint.userId);
+    if (peers === undefined) this.peersByUser.set(endpoint.userId, endpoint.peerId);
+    else if (typeof peers !== 'string') peers.add(endpoint.peerId);
+    else if (peers !== endpoint.peerId) this.peersByUser.set(endpoint.userId, new Set([peers, endpoint.peerId]));
   }
 
   detach(peerId: string): void {
@@ -166,8 +174,14 @@ export class LocalCluster implements Cluster {
     if (!endpoint) return;
     this.endpoints.delete(peerId);
     const peers = this.peersByUser.get(endpoint.userId);
-    peers?.delete(peerId);
-    if (peers?.size === 0) this.peersByUser.delete(endpoint.userId);
+    if (peers === undefined) return;
+    if (typeof peers === 'string') {
+      if (peers === peerId) this.peersByUser.delete(endpoint.userId);
+      return;
+    }
+    peers.delete(peerId);
+    if (peers.size === 1) this.peersByUser.set(endpoint.userId, peers.values().next().value!);
+    else if (peers.size === 0) this.peersByUser.delete(endpoint.userId);
   }
 
   endpoint(peerId: string): PeerEndpoint | undefined {
@@ -177,14 +191,14 @@ export class LocalCluster implements Cluster {
   // ---- resume state
 
   async saveResume(token: string, record: ResumeRecord, ttlMs: number): Promise<void> {
-    this.resume.set(token, { record, expiresAtMs: this.clock.now() + ttlMs });
+    this.resume.set(token, { peerId: record.peerId, userId: record.userId, nodeId: record.nodeId, expiresAtMs: this.clock.now() + ttlMs });
   }
 
   async takeResume(token: string): Promise<ResumeRecord | undefined> {
     const entry = this.resume.get(token);
     if (!entry) return undefined;
     this.resume.delete(token);
-    return entry.expiresAtMs > this.clock.now() ? entry.record : undefined;
+    return entry.expiresAtMs > this.clock.now() ? { peerId: entry.peerId, userId: entry.userId, nodeId: entry.nodeId } : undefined;
   }
 
   async dropResume(token: string): Promise<void> {

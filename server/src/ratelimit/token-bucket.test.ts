@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from './token-bucket.js';
-import { UserLimits } from './user-limits.js';
+import { UserLimits, type LimitVerdict } from './user-limits.js';
 
 describe('TokenBucket', () => {
   it('allows a burst up to its capacity, then refuses', () => {
@@ -49,5 +50,36 @@ describe('UserLimits', () => {
     expect(limits.chargeJoin(0).ok).toBe(true);
     expect(limits.chargeJoin(0)).toEqual({ ok: false, limit: 'joins', retryAfterMs: 30_000 });
     expect(limits.chargeJoin(30_000).ok).toBe(true);
+  });
+});
+
+describe('UserLimits as one object of numbers', () => {
+  // Rates whose refills are whole numbers of tokens per millisecond keep the comparison exact.
+  const settings = { messagesPerSecond: 2000, messagesBurst: 7, bytesPerSecond: 50_000, bytesBurst: 900, joinsPerMinute: 120_000 };
+  const op = fc.record({ afterMs: fc.integer({ min: 0, max: 5 }), kind: fc.constantFrom('message', 'join'), bytes: fc.integer({ min: 0, max: 1000 }) });
+
+  it('gives the same verdicts as three separate token buckets', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const limits = new UserLimits(settings, 0);
+        const messages = new TokenBucket(settings.messagesBurst, settings.messagesPerSecond, 0);
+        const bytes = new TokenBucket(settings.bytesBurst, settings.bytesPerSecond, 0);
+        const joins = new TokenBucket(settings.joinsPerMinute, settings.joinsPerMinute / 60, 0);
+        let nowMs = 0;
+        for (const { afterMs, kind, bytes: size } of ops) {
+          nowMs += afterMs;
+          let expected: LimitVerdict;
+          if (kind === 'join') {
+            expected = joins.tryTake(nowMs) ? { ok: true } : { ok: false, limit: 'joins', retryAfterMs: joins.msUntilAvailable(nowMs) };
+            expect(limits.chargeJoin(nowMs)).toEqual(expected);
+            continue;
+          }
+          if (messages.available(nowMs) < 1) expected = { ok: false, limit: 'messages', retryAfterMs: messages.msUntilAvailable(nowMs) };
+          else if (!bytes.tryTake(nowMs, size)) expected = { ok: false, limit: 'bytes', retryAfterMs: Math.min(60_000, bytes.msUntilAvailable(nowMs, size)) };
+          else expected = (messages.tryTake(nowMs), { ok: true });
+          expect(limits.chargeMessage(nowMs, size)).toEqual(expected);
+        }
+      }),
+    );
   });
 });

@@ -1,7 +1,22 @@
 /**
- * A token bucket: `capacity` tokens, refilled continuously at `refillPerSecond`. Pure: the
- * caller passes the current time, so the same bucket works under a fake clock.
+ * Token-bucket arithmetic, pure: the caller passes the current time, so the same buckets work
+ * under a fake clock. `TokenBucket` is one bucket as an object; `UserLimits` keeps several
+ * buckets as plain numbers in one object and uses the same two functions.
  */
+
+/** Tokens after `elapsedMs` of refilling at `refillPerSecond`, never above `capacity`. */
+export function refilledTokens(tokens: number, capacity: number, refillPerSecond: number, elapsedMs: number): number {
+  return Math.min(capacity, tokens + (elapsedMs * refillPerSecond) / 1000);
+}
+
+/** Milliseconds until `cost` tokens are available (0 when they are now; infinite above capacity). */
+export function msUntilTokens(tokens: number, cost: number, capacity: number, refillPerSecond: number): number {
+  if (tokens >= cost) return 0;
+  if (cost > capacity) return Number.POSITIVE_INFINITY;
+  return Math.ceil(((cost - tokens) / refillPerSecond) * 1000);
+}
+
+/** A token bucket: `capacity` tokens, refilled continuously at `refillPerSecond`. */
 export class TokenBucket {
   private tokens: number;
   private updatedAtMs: number;
@@ -26,9 +41,7 @@ export class TokenBucket {
   /** Milliseconds until `cost` tokens are available (0 when they are now). */
   msUntilAvailable(nowMs: number, cost = 1): number {
     this.refill(nowMs);
-    if (this.tokens >= cost) return 0;
-    if (cost > this.capacity) return Number.POSITIVE_INFINITY;
-    return Math.ceil(((cost - this.tokens) / this.refillPerSecond) * 1000);
+    return msUntilTokens(this.tokens, cost, this.capacity, this.refillPerSecond);
   }
 
   available(nowMs: number): number {
@@ -39,7 +52,7 @@ export class TokenBucket {
   private refill(nowMs: number): void {
     const elapsedMs = nowMs - this.updatedAtMs;
     if (elapsedMs <= 0) return;
-    this.tokens = Math.min(this.capacity, this.tokens + (elapsedMs * this.refillPerSecond) / 1000);
+    this.tokens = refilledTokens(this.tokens, this.capacity, this.refillPerSecond, elapsedMs);
     this.updatedAtMs = nowMs;
   }
 }

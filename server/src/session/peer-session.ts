@@ -1,12 +1,15 @@
-import { ERRORS, type ClientMessage, type ErrorCode, type Grants, type PeerLeftReason, type RequestId, type RoomClosedReason } from '@parley/protocol';
+import { ERRORS, type ErrorCode, type Grants, type PeerLeftReason, type RequestId, type RoomClosedReason } from '@parley/protocol';
 import type { Logger } from '@parley/runtime';
 import type { PeerEndpoint } from '../cluster/index.js';
 import { sessionLogger } from '../observability/index.js';
 import type { TokenBucket, UserLimits } from '../ratelimit/index.js';
+import type { Queueable } from '../time/index.js';
 import type { TimerHandle } from '../time/clock.js';
+import type { DecodedMessage } from '../wire/decode.js';
 import { ackFrame, errorFrame } from '../wire/encode.js';
 import type { PeerSocket } from './peer-socket.js';
 import { ReplayLog } from './replay-log.js';
+import { RoomList } from './room-list.js';
 
 /**
  * Why a session ended, for metrics and logs; each maps to the reason its rooms are told.
@@ -28,12 +31,14 @@ export const PEER_LEFT_REASON: Record<SessionEndReason, PeerLeftReason> = {
   shutdown: 'disconnected',
 };
 
+const NO_USERNAMES: readonly string[] = [];
+
 export type SessionState = 'connected' | 'detached' | 'ended';
 
 export interface SessionIdentity {
   peerId: string;
   userId: string;
-  grants: Grants;
+  grants: Readonly<Grants>;
   /** Unix epoch seconds when the access token expires. */
   tokenExpiresAt: number;
 }
@@ -45,7 +50,7 @@ export interface SessionOwner {
   countDelivered(): void;
 }
 
-interface BufferLimits {
+export interface BufferLimits {
   maxMessages: number;
   maxBytes: number;
   replayFrames: number;
@@ -57,38 +62,44 @@ interface BufferLimits {
  * may still resume), and the frames buffered for it meanwhile. It is the peer's endpoint in the
  * cluster, so every frame for this peer passes through `deliver`.
  */
-export class PeerSession implements PeerEndpoint {
+export class PeerSession implements PeerEndpoint, Queueable {
   readonly peerId: string;
   readonly userId: string;
-  readonly grants: Grants;
+  readonly grants: Readonly<Grants>;
   readonly tokenExpiresAt: number;
   private logger: Logger | undefined;
-  readonly rooms = new Set<string>();
+  readonly rooms = new RoomList();
   state: SessionState = 'connected';
   socket: PeerSocket | null;
   /** Unix ms when the current (or last) connection of this session opened. */
   connectedSinceMs: number;
   resumeToken: string;
-  /** Frames waiting for a resume, oldest first. */
-  private buffer: string[] = [];
+  /** Frames waiting for a resume, oldest first (made when the first one comes). */
+  private buffer: string[] | null = null;
   /** Frames written to sockets, numbered (the `session` frames excluded), for lossless resume. */
   readonly written: ReplayLog;
   private bufferBytes = 0;
   graceTimer: TimerHandle | undefined;
-  turnTimer: TimerHandle | undefined;
-  /** TURN usernames handed to this session (for revocation on kick), newest last. */
-  readonly turnUsernames: string[] = [];
+  /** Position in the session manager's TURN refresh queue (-1: no refresh due). */
+  deadlineIndex = -1;
+  /** TURN usernames handed to this session (for revocation on kick), newest last, at most 4. */
+  turnUsernames: readonly string[] = NO_USERNAMES;
+  /**
+   * Allowance for refused messages before the connection counts as abusive; made when the
+   * session is first refused (most never are), which is the same as a full bucket made earlier.
+   */
+  strikes: TokenBucket | undefined;
   /** Validated messages waiting while an asynchronous handler (a join) runs: order is kept. */
-  queue: { message: ClientMessage; rid: RequestId | undefined; frame: string }[] | null = null;
+  queue: { message: DecodedMessage; rid: RequestId | undefined; opaqueJson: string }[] | null = null;
 
   constructor(
     identity: SessionIdentity,
     socket: PeerSocket,
     resumeToken: string,
     readonly limits: UserLimits,
-    readonly strikes: TokenBucket,
     nowMs: number,
-    private readonly bufferLimits: BufferLimits,
+    /** Shared by all sessions of a manager. */
+    private readonly bufferLimits: Readonly<BufferLimits>,
     private readonly owner: SessionOwner,
     private readonly parentLog: Logger,
   ) {
@@ -123,12 +134,12 @@ export class PeerSession implements PeerEndpoint {
       return;
     }
     if (this.state !== 'detached') return;
-    if (this.buffer.length >= this.bufferLimits.maxMessages || this.bufferBytes + frame.length > this.bufferLimits.maxBytes) {
+    if (this.bufferedCount >= this.bufferLimits.maxMessages || this.bufferBytes + frame.length > this.bufferLimits.maxBytes) {
       // The peer would resume with a gap: end it instead, so its client starts afresh.
       this.owner.endSession(this, 'buffer_overflow');
       return;
     }
-    this.buffer.push(frame);
+    (this.buffer ??= []).push(frame);
     this.bufferBytes += frame.length;
   }
 
@@ -161,14 +172,14 @@ export class PeerSession implements PeerEndpoint {
 
   /** Takes the frames buffered while detached, oldest first, and empties the buffer. */
   takeBuffered(): string[] {
-    const frames = this.buffer;
-    this.buffer = [];
+    const frames = this.buffer ?? [];
+    this.buffer = null;
     this.bufferBytes = 0;
     return frames;
   }
 
   get bufferedCount(): number {
-    return this.buffer.length;
+    return this.buffer === null ? 0 : this.buffer.length;
   }
 
   /** Closes the current socket with an error code from the table. */

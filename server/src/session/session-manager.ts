@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { ERRORS, type ClientMessage, type ErrorCode, type RequestId, type ServerMessageOf } from '@parley/protocol';
+import { ERRORS, type ErrorCode, type RequestId, type ServerMessageOf } from '@parley/protocol';
 import type { Logger } from '@parley/runtime';
 import type { TurnIssuer, VerifiedToken } from '../auth/index.js';
 import type { Cluster } from '../cluster/index.js';
 import type { SignalConfig } from '../config/index.js';
 import type { SignalMetrics } from '../observability/index.js';
 import { TokenBucket, UserLimitsRegistry } from '../ratelimit/index.js';
+import { DeadlineQueue } from '../time/index.js';
 import type { Clock } from '../time/clock.js';
-import { decodeClientFrame } from '../wire/decode.js';
+import { decodeClientFrame, type DecodedMessage } from '../wire/decode.js';
 import { drainFrame, encode, errorFrame, turnRefreshFrame } from '../wire/encode.js';
 import { DISPATCH_TABLE } from './handlers/dispatch-table.js';
 import type { Handler, SessionServices } from './handlers/handler.js';
-import { PEER_LEFT_REASON, PeerSession, type SessionEndReason, type SessionOwner } from './peer-session.js';
+import { PEER_LEFT_REASON, PeerSession, type BufferLimits, type SessionEndReason, type SessionOwner } from './peer-session.js';
 import type { PeerSocket } from './peer-socket.js';
 
 /** WebSocket close code of a normal closure (RFC 6455 §7.4.1). */
@@ -64,9 +65,19 @@ export class SessionManager implements SessionOwner {
   private readonly services: SessionServices;
   private draining = false;
   private readonly idleWaiters = new Set<() => void>();
+  private readonly bufferLimits: Readonly<BufferLimits>;
+  /** Sessions by when their TURN credentials are to be refreshed: one timer for all of them. */
+  private readonly turnRefresh: DeadlineQueue<PeerSession>;
 
   constructor(private readonly deps: SessionManagerDeps) {
     const { config } = deps;
+    this.bufferLimits = Object.freeze({
+      maxMessages: config.session.resumeBufferMessages,
+      maxBytes: config.session.resumeBufferBytes,
+      replayFrames: config.session.replayFrames,
+      replayBytes: config.session.replayBytes,
+    });
+    this.turnRefresh = new DeadlineQueue(deps.clock, (session) => this.refreshTurn(session));
     this.limits = new UserLimitsRegistry({
       messagesPerSecond: config.limits.messagesPerSecond,
       messagesBurst: config.limits.messagesBurst,
@@ -88,30 +99,17 @@ export class SessionManager implements SessionOwner {
   async admit(token: VerifiedToken, remoteAddress: string): Promise<AdmissionResult> {
     const { cluster, config } = this.deps;
     const userLimit = Math.min(config.limits.connectionsPerUser, token.grants.maxConnections ?? Number.POSITIVE_INFINITY);
-    const userKey = `conn:user:${token.userId}`;
-    const ipKey = `conn:ip:${remoteAddress}`;
-    if (!(await cluster.acquireSlot(userKey, userLimit))) return { ok: false, code: 'TOO_MANY_CONNECTIONS' };
-    if (!(await cluster.acquireSlot(ipKey, config.limits.connectionsPerIp))) {
-      await cluster.releaseSlot(userKey);
+    if (!(await cluster.acquireSlot(userSlotKey(token.userId), userLimit))) return { ok: false, code: 'TOO_MANY_CONNECTIONS' };
+    if (!(await cluster.acquireSlot(ipSlotKey(remoteAddress), config.limits.connectionsPerIp))) {
+      await cluster.releaseSlot(userSlotKey(token.userId));
       return { ok: false, code: 'TOO_MANY_CONNECTIONS' };
     }
-    let released = false;
-    return {
-      ok: true,
-      admission: {
-        release: () => {
-          if (released) return;
-          released = true;
-          void cluster.releaseSlot(userKey);
-          void cluster.releaseSlot(ipKey);
-        },
-      },
-    };
+    return { ok: true, admission: new SlotAdmission(cluster, token.userId, remoteAddress) };
   }
 
   /** Looks a resume token up and reserves its session for the connection being upgraded. */
   async claimResume(resumeToken: string | undefined, userId: string, received?: number): Promise<ResumeClaim> {
-    if (!resumeToken) return { session: undefined, requested: false };
+    if (!resumeToken) return NO_RESUME;
     const record = await this.deps.cluster.takeResume(resumeToken);
     const session = record ? this.sessions.get(record.peerId) : undefined;
     if (!record || !session || session.state === 'ended' || record.nodeId !== this.deps.cluster.nodeId) {
@@ -159,7 +157,7 @@ export class SessionManager implements SessionOwner {
   }
 
   private create(socket: PeerSocket, token: VerifiedToken): PeerSession {
-    const { config, clock, cluster } = this.deps;
+    const { clock, cluster } = this.deps;
     const peerId = `p_${randomBytes(9).toString('base64url')}`;
     const now = clock.now();
     const session = new PeerSession(
@@ -167,14 +165,8 @@ export class SessionManager implements SessionOwner {
       socket,
       newResumeToken(),
       this.limits.acquire(token.userId, now),
-      new TokenBucket(config.limits.abuseStrikes, config.limits.abuseStrikesPerSecond, now),
       now,
-      {
-        maxMessages: config.session.resumeBufferMessages,
-        maxBytes: config.session.resumeBufferBytes,
-        replayFrames: config.session.replayFrames,
-        replayBytes: config.session.replayBytes,
-      },
+      this.bufferLimits,
       this,
       this.deps.logger,
     );
@@ -230,22 +222,20 @@ export class SessionManager implements SessionOwner {
   private issueIceServers(session: PeerSession, via: 'session' | 'refresh') {
     const { turn, config, clock, metrics } = this.deps;
     const ice = turn.issue({ userId: session.userId, sessionTag: session.peerId });
-    session.turnTimer?.cancel();
-    session.turnTimer = undefined;
+    this.turnRefresh.remove(session);
     if (ice.username) {
       metrics.turnCredentials.labels(via).inc();
-      session.turnUsernames.push(ice.username);
-      if (session.turnUsernames.length > 4) session.turnUsernames.shift();
+      // A new exact-size array each time (rare): a pushed-to or spread array reserves room for 17.
+      session.turnUsernames = session.turnUsernames.slice(-3).concat(ice.username);
       // Refresh ahead of expiry; with a TTL shorter than the lead time, at half-life.
       const expiresAtMs = ice.expiresAt * 1000;
       const refreshAtMs = Math.max(expiresAtMs - config.turn.refreshBeforeExpirySeconds * 1000, clock.now() + (ice.ttlSeconds * 1000) / 2);
-      session.turnTimer = clock.setTimer(refreshAtMs - clock.now(), () => this.refreshTurn(session));
+      this.turnRefresh.schedule(session, refreshAtMs);
     }
     return ice;
   }
 
   private refreshTurn(session: PeerSession): void {
-    session.turnTimer = undefined;
     // A detached session gets fresh credentials in the `session` message of its resume.
     if (session.state !== 'connected') return;
     const ice = this.issueIceServers(session, 'refresh');
@@ -285,7 +275,7 @@ export class SessionManager implements SessionOwner {
       return;
     }
     metrics.countReceived(decoded.message.type, byteLength);
-    this.dispatch(session, decoded.message, decoded.rid, text);
+    this.dispatch(session, decoded.message, decoded.rid, decoded.opaqueJson);
   }
 
   /** Charges the per-user limits; answers RATE_LIMITED and counts a strike when over. */
@@ -295,6 +285,8 @@ export class SessionManager implements SessionOwner {
     if (verdict.ok) return true;
     this.deps.metrics.countRateLimited(verdict.limit);
     this.deps.metrics.countError('RATE_LIMITED');
+    const { abuseStrikes, abuseStrikesPerSecond } = this.deps.config.limits;
+    session.strikes ??= new TokenBucket(abuseStrikes, abuseStrikesPerSecond, now);
     if (!session.strikes.tryTake(now)) {
       session.log.info({ limit: verdict.limit }, 'closing abusive connection');
       this.endSession(session, 'abuse');
@@ -304,12 +296,12 @@ export class SessionManager implements SessionOwner {
     return false;
   }
 
-  private dispatch(session: PeerSession, message: ClientMessage, rid: RequestId | undefined, frame: string): void {
+  private dispatch(session: PeerSession, message: DecodedMessage, rid: RequestId | undefined, opaqueJson: string): void {
     if (session.queue) {
-      session.queue.push({ message, rid, frame });
+      session.queue.push({ message, rid, opaqueJson });
       return;
     }
-    const pending = this.run(session, message, rid, frame);
+    const pending = this.run(session, message, rid, opaqueJson);
     if (pending) {
       session.queue = [];
       void pending.then(() => this.drainQueue(session));
@@ -321,17 +313,17 @@ export class SessionManager implements SessionOwner {
       const next = session.queue?.shift();
       if (!next) break;
       if (session.state === 'ended') continue;
-      const pending = this.run(session, next.message, next.rid, next.frame);
+      const pending = this.run(session, next.message, next.rid, next.opaqueJson);
       if (pending) await pending;
     }
     session.queue = null;
   }
 
   /** Runs one handler; returns a promise only when the handler is asynchronous. Never throws. */
-  private run(session: PeerSession, message: ClientMessage, rid: RequestId | undefined, frame: string): Promise<void> | undefined {
+  private run(session: PeerSession, message: DecodedMessage, rid: RequestId | undefined, opaqueJson: string): Promise<void> | undefined {
     const handler = DISPATCH_TABLE[message.type] as Handler<typeof message.type>;
     try {
-      const result = handler(session, message as never, rid, this.services, frame);
+      const result = handler(session, message as never, rid, this.services, opaqueJson);
       if (result instanceof Promise) return result.catch((error: unknown) => this.handlerFailed(session, message, rid, error));
     } catch (error) {
       this.handlerFailed(session, message, rid, error);
@@ -339,7 +331,7 @@ export class SessionManager implements SessionOwner {
     return undefined;
   }
 
-  private handlerFailed(session: PeerSession, message: ClientMessage, rid: RequestId | undefined, error: unknown): void {
+  private handlerFailed(session: PeerSession, message: DecodedMessage, rid: RequestId | undefined, error: unknown): void {
     session.log.error({ err: error, type: message.type }, 'message handler failed');
     this.deps.metrics.countError('INTERNAL');
     session.error('INTERNAL', rid);
@@ -360,8 +352,7 @@ export class SessionManager implements SessionOwner {
     session.state = 'detached';
     this.rememberResumeToken(session, graceMs);
     session.graceTimer = this.deps.clock.setTimer(graceMs, () => this.endSession(session, 'timeout'));
-    session.turnTimer?.cancel();
-    session.turnTimer = undefined;
+    this.turnRefresh.remove(session);
     session.debug({ code }, 'session detached');
   }
 
@@ -370,7 +361,7 @@ export class SessionManager implements SessionOwner {
     if (session.state === 'ended') return;
     session.state = 'ended';
     session.graceTimer?.cancel();
-    session.turnTimer?.cancel();
+    this.turnRefresh.remove(session);
     const closeWith: ErrorCode | null =
       reason === 'kicked' ? 'KICKED' : reason === 'abuse' ? 'ABUSE' : reason === 'slow_consumer' ? 'SLOW_CONSUMER' : reason === 'drain' || reason === 'shutdown' ? 'DRAINING' : null;
     if (session.socket) {
@@ -470,6 +461,38 @@ export class SessionManager implements SessionOwner {
 
   private rememberResumeToken(session: PeerSession, ttlMs: number): void {
     void this.deps.cluster.saveResume(session.resumeToken, { peerId: session.peerId, userId: session.userId, nodeId: this.deps.cluster.nodeId }, ttlMs);
+  }
+}
+
+const NO_RESUME: ResumeClaim = Object.freeze({ session: undefined, requested: false });
+
+/**
+ * Cluster counter keys of the connection limits. Made again on release rather than kept: each
+ * connection holds on to its admission, and the strings would cost it ~100 bytes.
+ */
+function userSlotKey(userId: string): string {
+  return `conn:user:${userId}`;
+}
+
+function ipSlotKey(remoteAddress: string): string {
+  return `conn:ip:${remoteAddress}`;
+}
+
+/** The two connection-limit slots one connection holds; released once. */
+class SlotAdmission implements Admission {
+  private released = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly userId: string,
+    private readonly remoteAddress: string,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    void this.cluster.releaseSlot(userSlotKey(this.userId));
+    void this.cluster.releaseSlot(ipSlotKey(this.remoteAddress));
   }
 }
 

@@ -4,3 +4,4 @@
  */
 export * from './clock.js';
 export * from './fake-clock.js';
+export * from './deadline-queue.js';

@@ -17,13 +17,34 @@ const TOKEN_SUBPROTOCOL_PREFIX = 'access_token.';
 
 type Accepted = { kind: 'accepted'; token: VerifiedToken; admission: Admission; claim: ResumeClaim };
 type Rejected = { kind: 'rejected'; code: ErrorCode };
+type Verdict = Accepted | Rejected;
+
+/** A frame that arrived before the connection's verdict, copied out of uWS's buffer. */
+interface EarlyFrame {
+  text: string | null;
+  byteLength: number;
+  isBinary: boolean;
+}
+
+/**
+ * Frames a client may send before its `session` arrives (a client that pipelines its first
+ * join). More than this before the token is even checked is abuse, not a hurried client.
+ */
+const MAX_EARLY_FRAMES = 32;
+const MAX_EARLY_BYTES = 256 * 1024;
 
 /** Per-connection data attached at upgrade. */
 interface Connection {
-  verdict: Accepted | Rejected;
+  /** The token and limit checks, started at upgrade; settled after the socket opened. */
+  pending: Promise<Verdict>;
+  /** Set once `pending` settled (or the connection was refused earlier as abusive). */
+  verdict: Verdict | undefined;
   remoteAddress: string;
   socket: UwsPeerSocket<Connection> | undefined;
   session: PeerSession | null;
+  /** Frames received while the verdict was pending, handed to the session in order. */
+  early: EarlyFrame[];
+  earlyBytes: number;
 }
 
 export interface WsEndpointDeps {
@@ -45,10 +66,11 @@ export function upgradeToken(query: URLSearchParams, protocols: string[], author
 }
 
 /**
- * `GET /v1/ws`. The upgrade verifies the token and applies the connection limits before the
- * socket exists; a refused client still gets upgraded so it can be told why with a stable close
- * code (browsers cannot read an HTTP error on a WebSocket). Frames are copied out of uWS's
- * buffer before anything else runs and handed to the session manager.
+ * `GET /v1/ws`. Every upgrade is accepted at once; the token and the connection limits are
+ * checked meanwhile, and a refused client is told why with an `error` and a stable close code
+ * (browsers cannot read an HTTP error on a WebSocket). Frames are copied out of uWS's buffer
+ * before anything else runs and handed to the session manager, those that arrive before the
+ * verdict once it is known.
  */
 export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: Set<PeerSocket>): void {
   const { config, verifier, sessions, metrics, logger } = deps;
@@ -78,45 +100,42 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
       const remoteAddress = clientAddress(remoteAddressOf(res), req.getHeader('x-forwarded-for'), config.http.trustForwardedFor);
       // Never echo the token back: select our protocol name, or the first one that is not the token.
       const selected = protocols.includes(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : (protocols.find((p) => !p.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) ?? '');
-      let aborted = false;
-      res.onAborted(() => {
-        aborted = true;
-      });
-
-      void decide(token, resumeToken, received, remoteAddress).then((verdict) => {
-        if (aborted) {
-          if (verdict.kind === 'accepted') {
-            verdict.admission.release();
-            sessions.unclaimResume(verdict.claim);
-          }
-          return;
-        }
-        const connection: Connection = { verdict, remoteAddress, socket: undefined, session: null };
-        res.cork(() => res.upgrade(connection, secWebSocketKey, selected, secWebSocketExtensions, context));
-      });
+      const pending = decide(token, resumeToken, received, remoteAddress);
+      const connection: Connection = { pending, verdict: undefined, remoteAddress, socket: undefined, session: null, early: [], earlyBytes: 0 };
+      // Upgraded here, inside the upgrade callback, whatever the verdict will be. uWS's own
+      // request parsing has the socket corked at this point; an upgrade after an await must
+      // cork it with res.cork(), and in uWS.js v20.30 that path can mistake the new WebSocket for
+      // an HTTP response with "Connection: close" and shut it right after `open` (a 1006 seen
+      // on ~1 in 10^4 connections under load; docs/signal.md, "Upgrade"). The token is checked
+      // once the socket is open, as refused clients were already told why over the socket.
+      res.upgrade(connection, secWebSocketKey, selected, secWebSocketExtensions, context);
     },
 
     open: (ws: WebSocket<Connection>) => {
+      // uWS.js hands back its own object with the upgrade data's fields (not the object given to
+      // upgrade()), so everything the connection keeps hangs off this one.
       const connection = ws.getUserData();
       const socket = new UwsPeerSocket(ws, connection.remoteAddress, config.ws.maxBackpressureBytes);
       connection.socket = socket;
       open.add(socket);
-      const { verdict } = connection;
-      if (verdict.kind === 'rejected') {
-        metrics.connectionsTotal.labels('rejected', verdict.code).inc();
-        socket.send(errorFrame(verdict.code, undefined));
-        socket.close(ERRORS[verdict.code].wsCloseCode ?? 1008, verdict.code);
-        return;
-      }
-      connection.session = sessions.open(socket, verdict.token, verdict.claim);
+      void connection.pending.then((verdict) => settle(connection, verdict));
     },
 
     message: (ws, message, isBinary) => {
       const connection = ws.getUserData();
-      if (!connection.session) return;
       // The ArrayBuffer is only valid during this callback: decode (copy) it now.
       const text = isBinary ? null : Buffer.from(message).toString('utf8');
-      sessions.onFrame(connection.session, text, message.byteLength, isBinary);
+      if (connection.session) {
+        sessions.onFrame(connection.session, text, message.byteLength, isBinary);
+        return;
+      }
+      if (connection.verdict) return; // refused: the socket is closing
+      connection.early.push({ text, byteLength: message.byteLength, isBinary });
+      connection.earlyBytes += message.byteLength;
+      if (connection.early.length > MAX_EARLY_FRAMES || connection.earlyBytes > MAX_EARLY_BYTES) {
+        connection.early = [];
+        refuse(connection, 'ABUSE');
+      }
     },
 
     close: (ws, code) => {
@@ -125,10 +144,49 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
       if (!socket) return;
       socket.markClosed();
       open.delete(socket);
-      if (connection.verdict.kind === 'accepted') connection.verdict.admission.release();
+      connection.early = [];
+      // A verdict still pending is released by settle() when it arrives.
+      if (connection.verdict?.kind === 'accepted') connection.verdict.admission.release();
       if (connection.session) sessions.socketClosed(connection.session, socket, code);
     },
   });
+
+  /** The verdict arrived: start the session (and hand it the early frames) or say why not. */
+  function settle(connection: Connection, verdict: Verdict): void {
+    const socket = connection.socket;
+    if (connection.verdict || !socket?.isOpen) {
+      // Gone meanwhile (or already refused as abusive): give back what the verdict holds.
+      if (verdict.kind === 'accepted') {
+        verdict.admission.release();
+        sessions.unclaimResume(verdict.claim);
+      }
+      return;
+    }
+    connection.verdict = verdict;
+    if (verdict.kind === 'rejected') {
+      refuse(connection, verdict.code);
+      return;
+    }
+    const session = sessions.open(socket, verdict.token, verdict.claim);
+    connection.session = session;
+    if (!session) return; // draining: the socket was told and closed
+    const early = connection.early;
+    connection.early = [];
+    for (const frame of early) {
+      if (!socket.isOpen) break;
+      sessions.onFrame(session, frame.text, frame.byteLength, frame.isBinary);
+    }
+  }
+
+  /** Tells the client why it may not stay (stable code) and closes with that code's close code. */
+  function refuse(connection: Connection, code: ErrorCode): void {
+    connection.verdict ??= { kind: 'rejected', code };
+    const socket = connection.socket;
+    if (!socket?.isOpen) return;
+    metrics.connectionsTotal.labels('rejected', code).inc();
+    socket.send(errorFrame(code, undefined));
+    socket.close(ERRORS[code].wsCloseCode ?? 1008, code);
+  }
 
   async function decide(token: string | undefined, resumeToken: string | undefined, received: number | undefined, remoteAddress: string): Promise<Accepted | Rejected> {
     let verified: VerifiedToken;

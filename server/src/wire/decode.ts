@@ -1,18 +1,51 @@
-import type { ClientMessage, ClientMessageType, ErrorCode, RequestId } from '@parley/protocol';
+import type { ClientMessage, ClientMessageOf, ClientMessageType, ErrorCode, RequestId } from '@parley/protocol';
+import { rawMemberValue } from './json-scan.js';
+import { scanSignalFrame } from './signal-scan.js';
 import { isRequestId, VALIDATORS } from './validators.js';
 
+/**
+ * A decoded client message as the broker uses it. A `signal`'s payload is opaque to the broker
+ * and never read as objects: it travels as its JSON text (`opaqueJson`), so a decoded signal
+ * need not carry it parsed (the fast path does not parse it at all).
+ */
+export type DecodedMessageOf<T extends ClientMessageType> = T extends 'signal' ? Omit<ClientMessageOf<'signal'>, 'payload'> : ClientMessageOf<T>;
+export type DecodedMessage = { [T in ClientMessageType]: DecodedMessageOf<T> }[ClientMessageType];
+
 export type DecodeResult =
-  | { ok: true; message: ClientMessage; rid: RequestId | undefined }
+  | {
+      ok: true;
+      message: DecodedMessage;
+      rid: RequestId | undefined;
+      /** The raw JSON text of the message's opaque value (signal payload, broadcast and direct data), '' for other types. */
+      opaqueJson: string;
+    }
   | { ok: false; code: ErrorCode; rid: RequestId | undefined; reason: string };
 
 const TYPES: ReadonlyMap<string, ClientMessageType> = new Map(Object.keys(VALIDATORS).map((type) => [type, type as ClientMessageType]));
 
+/** The member each type relays byte for byte. */
+const OPAQUE_MEMBER: Partial<Record<ClientMessageType, string>> = { signal: 'payload', 'room.broadcast': 'data', direct: 'data' };
+
 /**
- * Parses one text frame into a validated client message: JSON.parse once, check that it is an
- * object with a known `type`, then that type's validator. The frame's byte length has been
- * checked by the caller before this runs. Never throws.
+ * Decodes one text frame into a validated client message. `signal` frames, nearly all of the
+ * traffic, go through a validating scanner that builds no parse tree (signal-scan.ts); every
+ * other frame, and any signal frame the scanner does not accept in full, is parsed with
+ * JSON.parse once, checked to be an object with a known `type`, then with that type's
+ * validator. Both paths give the same answer for every frame (signal-scan.test.ts). The frame's
+ * byte length has been checked by the caller before this runs. Never throws.
  */
 export function decodeClientFrame(text: string): DecodeResult {
+  const signal = scanSignalFrame(text);
+  if (signal !== null) {
+    const message: DecodedMessageOf<'signal'> = { type: 'signal', room: signal.room, to: signal.to } as DecodedMessageOf<'signal'>;
+    if (signal.rid !== undefined) message.rid = signal.rid;
+    return { ok: true, message, rid: signal.rid, opaqueJson: signal.payloadJson };
+  }
+  return parseClientFrame(text);
+}
+
+/** The general path: JSON.parse, then the type's validator. */
+export function parseClientFrame(text: string): DecodeResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -30,5 +63,7 @@ export function decodeClientFrame(text: string): DecodeResult {
   if (known === undefined) return { ok: false, code: 'UNKNOWN_TYPE', rid, reason: 'unknown type' };
   const problem = VALIDATORS[known](message);
   if (problem !== null) return { ok: false, code: 'INVALID_MESSAGE', rid, reason: problem };
-  return { ok: true, message: message as unknown as ClientMessage, rid };
+  const opaqueMember = OPAQUE_MEMBER[known];
+  const opaqueJson = opaqueMember === undefined ? '' : rawMemberValue(text, opaqueMember)!;
+  return { ok: true, message: message as unknown as ClientMessage, rid, opaqueJson };
 }

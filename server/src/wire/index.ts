@@ -6,3 +6,4 @@ export * from './decode.js';
 export * from './encode.js';
 export * from './validators.js';
 export * from './json-scan.js';
+export * from './signal-scan.js';

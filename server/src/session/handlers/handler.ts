@@ -1,8 +1,9 @@
-import type { ClientMessageOf, ClientMessageType, RequestId } from '@parley/protocol';
+import type { ClientMessageType, RequestId } from '@parley/protocol';
 import type { Cluster } from '../../cluster/index.js';
 import type { SignalConfig } from '../../config/index.js';
 import type { SignalMetrics } from '../../observability/index.js';
 import type { Clock } from '../../time/clock.js';
+import type { DecodedMessageOf } from '../../wire/decode.js';
 import type { PeerSession } from '../peer-session.js';
 
 /** What message handlers may use. */
@@ -21,9 +22,9 @@ export interface SessionServices {
  */
 export type Handler<T extends ClientMessageType> = (
   session: PeerSession,
-  message: ClientMessageOf<T>,
+  message: DecodedMessageOf<T>,
   rid: RequestId | undefined,
   services: SessionServices,
-  /** The frame's JSON text, for relaying opaque values byte for byte. */
-  frame: string,
+  /** The JSON text of the message's opaque value (signal payload, broadcast/direct data) as the client sent it, for relaying byte for byte; '' for other types. */
+  opaqueJson: string,
 ) => void | Promise<void>;

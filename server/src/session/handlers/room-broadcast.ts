@@ -1,11 +1,10 @@
 import { broadcastFrame } from '../../wire/encode.js';
-import { rawMemberValue } from '../../wire/json-scan.js';
 import type { Handler } from './handler.js';
 
 /** `room.broadcast`: to every other member, serialized once. Needs the broadcast grant. */
-export const handleRoomBroadcast: Handler<'room.broadcast'> = (session, message, rid, services, frame) => {
+export const handleRoomBroadcast: Handler<'room.broadcast'> = (session, message, rid, services, opaqueJson) => {
   if (!session.rooms.has(message.room)) return session.error('NOT_IN_ROOM', rid);
   if (!session.grants.broadcast) return session.error('FORBIDDEN', rid, 'the token has no broadcast grant');
-  services.cluster.publishToRoom(message.room, broadcastFrame(message.room, session.peerId, rawMemberValue(frame, 'data')!), session.peerId);
+  services.cluster.publishToRoom(message.room, broadcastFrame(message.room, session.peerId, opaqueJson), session.peerId);
   session.ack(rid);
 };

@@ -1,11 +1,10 @@
 import { signalFrame } from '../../wire/encode.js';
-import { rawMemberValue } from '../../wire/json-scan.js';
 import type { Handler } from './handler.js';
 
 /** `signal`: SDP and ICE to one peer of a shared room. The relay hot path: no await, and the payload is forwarded as the bytes the client sent. */
-export const handleSignal: Handler<'signal'> = (session, message, rid, services, frame) => {
+export const handleSignal: Handler<'signal'> = (session, message, rid, services, opaqueJson) => {
   if (!session.rooms.has(message.room)) return session.error('NOT_IN_ROOM', rid);
   if (!services.cluster.isMember(message.room, message.to)) return session.error('PEER_NOT_FOUND', rid);
-  services.cluster.sendToPeer(message.to, signalFrame(message.room, session.peerId, rawMemberValue(frame, 'payload')!));
+  services.cluster.sendToPeer(message.to, signalFrame(message.room, session.peerId, opaqueJson));
   session.ack(rid);
 };

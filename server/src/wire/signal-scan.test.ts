@@ -1,0 +1,204 @@
+import { CLIENT_MESSAGE_SCHEMAS } from '@parley/protocol';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeClientFrame, parseClientFrame } from './decode.js';
+import { rawMemberValue } from './json-scan.js';
+import { scanSignalFrame, skipJsonValue } from './signal-scan.js';
+
+const OFFER = '{"type":"signal","rid":7,"room":"standup","to":"p_2","payload":{"kind":"offer","sdp":"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n"}}';
+
+/** What JSON.parse plus the protocol's zod schema say about a frame, as a signal. */
+function parseAsSignal(text: string): { room: string; to: string; rid: unknown; payload: unknown } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const result = CLIENT_MESSAGE_SCHEMAS.signal.safeParse(parsed);
+  if (!result.success) return null;
+  const message = parsed as { room: string; to: string; rid?: unknown; payload: unknown };
+  return { room: message.room, to: message.to, rid: message.rid, payload: message.payload };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `text` is one JSON value with optional JSON whitespace around it, by the scanner. */
+function scansAsJson(text: string): boolean {
+  const end = skipJsonValue(text, 0);
+  return end >= 0 && /^[ \t\n\r]*$/.test(text.slice(end));
+}
+
+const roomName = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._~:-]{0,127}$/);
+const peerId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+/** Request ids the fast path takes: strings without escapes, integers of up to 15 digits. */
+const plainRequestId = fc.oneof(
+  fc.constant(undefined),
+  fc.string({ maxLength: 64 }).filter((rid) => !/["\\\u0000-\u001f]/.test(rid)),
+  fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }),
+);
+/** Every valid request id (escaped strings and 16-digit integers go the general way). */
+const anyRequestId = fc.oneof(plainRequestId, fc.string({ maxLength: 64 }), fc.maxSafeInteger());
+
+/** Well-formed signal messages, keys in any order, serialized compactly or indented. */
+const signalFrameWith = (requestId: fc.Arbitrary<string | number | undefined>) => fc
+  .record({
+    room: roomName,
+    to: peerId,
+    rid: requestId,
+    payload: fc.jsonValue({ maxDepth: 4 }),
+    order: fc.shuffledSubarray(['type', 'rid', 'room', 'to', 'payload'], { minLength: 5, maxLength: 5 }),
+    indent: fc.constantFrom(undefined, 1, '\t', ' \r\n'),
+  })
+  .map(({ order, indent, ...fields }) => {
+    const message: Record<string, unknown> = {};
+    const values: Record<string, unknown> = { type: 'signal', ...fields };
+    for (const key of order) if (values[key] !== undefined) message[key] = values[key];
+    return JSON.stringify(message, null, indent);
+  });
+const validSignalFrame = signalFrameWith(plainRequestId);
+
+/** Characters that make and break JSON, for mutating frames one character at a time. */
+const jsonCharacter = fc.oneof(
+  fc.constantFrom(...'{}[]":,\\ \t\n\r0123456789-+.eEtrufalsn/bu'.split(''), '\u0000', '\u001f', '\u2028', '\ud800', 'é', 'type', 'rid', 'signal', '"rid":1,', '"x":'),
+  fc.string({ maxLength: 2 }),
+);
+
+const edit = fc.record({ at: fc.nat(), remove: fc.nat(3), insert: fc.array(jsonCharacter, { maxLength: 2 }).map((parts) => parts.join('')) });
+
+function applyEdits(text: string, edits: { at: number; remove: number; insert: string }[]): string {
+  for (const { at, remove, insert } of edits) {
+    const position = at % (text.length + 1);
+    text = text.slice(0, position) + insert + text.slice(position + remove);
+  }
+  return text;
+}
+
+/** Signal frames with a few characters inserted, removed or replaced: mostly near misses. */
+const mutatedSignalFrame = fc.tuple(fc.oneof(validSignalFrame, fc.constant(OFFER)), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits));
+
+const anyFrame = fc.oneof(signalFrameWith(anyRequestId), mutatedSignalFrame, fc.json(), fc.string(), fc.string({ unit: 'binary' }));
+
+describe('scanSignalFrame', () => {
+  it('reads the envelope fields and keeps the payload as the exact text the client sent', () => {
+    expect(scanSignalFrame(OFFER)).toEqual({ room: 'standup', to: 'p_2', rid: 7, payloadJson: '{"kind":"offer","sdp":"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n"}' });
+    expect(scanSignalFrame(' {\n "payload" : [1, -2.5e+3, true, null, "\\u00e9"] ,"to":"p","room":"r","type":"signal","rid":"abc"}\t')).toEqual({
+      room: 'r',
+      to: 'p',
+      rid: 'abc',
+      payloadJson: '[1, -2.5e+3, true, null, "\\u00e9"]',
+    });
+    expect(scanSignalFrame('{"type":"signal","room":"r","to":"p","payload":0,"rid":-0}')?.rid).toBe(-0);
+  });
+
+  it('leaves every frame it does not fully accept to the general decoder', () => {
+    const rejected = [
+      '{"type":"ping"}',
+      '{"type":"sig\\u006eal","room":"r","to":"p","payload":1}',
+      '{"type":"signal","room":"r","to":"p"}',
+      '{"type":"signal","room":"r","to":"p","payload":1,"payload":2}',
+      '{"type":"signal","room":"r","to":"p","payload":1,"extra":1}',
+      '{"type":"signal","room":"-r","to":"p","payload":1}',
+      `{"type":"signal","room":"${'r'.repeat(129)}","to":"p","payload":1}`,
+      '{"type":"signal","room":"r","to":"p.q","payload":1}',
+      `{"type":"signal","room":"r","to":"${'p'.repeat(65)}","payload":1}`,
+      '{"type":"signal","room":"r","to":"","payload":1}',
+      '{"type":"signal","room":"r","to":"p","payload":1,"rid":1.0}',
+      '{"type":"signal","room":"r","to":"p","payload":1,"rid":1e3}',
+      '{"type":"signal","room":"r","to":"p","payload":1,"rid":1234567890123456}',
+      '{"type":"signal","room":"r","to":"p","payload":1,"rid":"\\u0041"}',
+      `{"type":"signal","room":"r","to":"p","payload":1,"rid":"${'x'.repeat(65)}"}`,
+      '{"type":"signal","room":"r","to":"p","payload":1,"rid":null}',
+      '{"type":"signal","room":"r","to":"p","payload":[1,]}',
+      '{"type":"signal","room":"r","to":"p","payload":{"a":1,}}',
+      '{"type":"signal","room":"r","to":"p","payload":"tab\there"}',
+      '{"type":"signal","room":"r","to":"p","payload":"\\x41"}',
+      '{"type":"signal","room":"r","to":"p","payload":01}',
+      '{"type":"signal","room":"r","to":"p","payload":NaN}',
+      "{'type':'signal','room':'r','to':'p','payload':1}",
+      '{"type":"signal","room":"r","to":"p","payload":1} x',
+      '{"type":"signal","room":"r","to":"p","payload":1}}',
+      '\ufeff{"type":"signal","room":"r","to":"p","payload":1}',
+      `{"type":"signal","room":"r","to":"p","payload":${'['.repeat(300)}${']'.repeat(300)}}`,
+      '',
+      '{}',
+    ];
+    for (const frame of rejected) expect(scanSignalFrame(frame), frame).toBeNull();
+  });
+
+  it('accepts every well-formed signal frame with a plain rid, whatever the key order, formatting or payload', () => {
+    fc.assert(
+      fc.property(validSignalFrame, (text) => {
+        const scanned = scanSignalFrame(text);
+        expect(scanned).not.toBeNull();
+        const parsed = parseAsSignal(text)!;
+        expect(scanned).toEqual({ room: parsed.room, to: parsed.to, rid: parsed.rid, payloadJson: rawMemberValue(text, 'payload') });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts a frame only when JSON.parse and the signal schema accept it, with the same fields', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(anyFrame, (text) => {
+        const scanned = scanSignalFrame(text);
+        if (scanned === null) return;
+        accepted++;
+        const parsed = parseAsSignal(text);
+        expect(parsed, text).not.toBeNull();
+        expect({ room: scanned.room, to: scanned.to, rid: scanned.rid }).toEqual({ room: parsed!.room, to: parsed!.to, rid: parsed!.rid });
+        expect(JSON.parse(scanned.payloadJson)).toEqual(parsed!.payload);
+        expect(scanned.payloadJson).toBe(rawMemberValue(text, 'payload'));
+      }),
+      { numRuns: 3000 },
+    );
+    // The generators reach the fast path often enough for this to mean something.
+    expect(accepted).toBeGreaterThan(300);
+  });
+});
+
+describe('skipJsonValue', () => {
+  it('agrees with JSON.parse on which texts are JSON', () => {
+    const nearJson = fc.tuple(fc.json({ maxDepth: 4 }), fc.array(edit, { maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits));
+    fc.assert(
+      fc.property(fc.oneof(fc.json({ maxDepth: 4 }), nearJson, fc.array(jsonCharacter, { maxLength: 12 }).map((parts) => parts.join(''))), (text) => {
+        expect(scansAsJson(text), text).toBe(isJson(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('decodeClientFrame with the signal fast path', () => {
+  it('answers every frame exactly as JSON.parse and the validators do: same outcome, code, rid and relayed payload text', () => {
+    fc.assert(
+      fc.property(anyFrame, (text) => {
+        const fast = decodeClientFrame(text);
+        const general = parseClientFrame(text);
+        expect(fast.ok).toBe(general.ok);
+        expect(fast.rid).toBe(general.rid);
+        if (!fast.ok || !general.ok) {
+          expect(fast).toEqual(general);
+          return;
+        }
+        expect(fast.opaqueJson).toBe(general.opaqueJson);
+        if (scanSignalFrame(text) === null) {
+          expect(fast.message).toEqual(general.message);
+          return;
+        }
+        // The fast path does not parse the payload: it is relayed as `opaqueJson`, compared above.
+        const { payload: _payload, ...envelope } = general.message as { payload: unknown };
+        expect(fast.message).toEqual(envelope);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
