@@ -17,8 +17,8 @@ describe('parley up with the dashboard', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-up-dashboard-'));
 
   beforeAll(async () => {
-    const [signalPort, dashboardPort] = [await freePort(), await freePort()];
-    up = spawn(process.execPath, [PARLEY, 'up', '--port', String(signalPort), '--dashboard-port', String(dashboardPort), '--data-dir', dataDir], {
+    const [signalPort, dashboardPort, turnPort, turnHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    up = spawn(process.execPath, [PARLEY, 'up', '--port', String(signalPort), '--dashboard-port', String(dashboardPort), '--turn-port', String(turnPort), '--turn-http-port', String(turnHttpPort), '--data-dir', dataDir], {
       cwd: dataDir,
       env: { PATH: process.env.PATH, NEXT_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
