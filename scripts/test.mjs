@@ -1,8 +1,9 @@
 // `npm test`: everything, in the order that fails fastest with the clearest reason.
 //   1. system packages the suites drive (installed with apt-get when possible)
 //   2. build (integration tests run the built `parley` CLI and serve the built web client)
-//   3. lint: import rules of CONVENTIONS.md and the TypeScript type check
-//   4. vitest: unit then integration projects
+//   3. lint: import rules of CONVENTIONS.md
+//   4. type check of the Node-side test files (tsconfig.tests.json; the builds exclude them)
+//   5. vitest: unit then integration projects
 // Extra arguments go to vitest (`npm test -- turn/` runs only matching files).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -32,4 +33,5 @@ function run(command, args) {
 step('system packages', () => ensureSystemDependencies());
 step('build', () => build());
 step('lint', () => run(process.execPath, [`${root}/node_modules/eslint/bin/eslint.js`, '.']));
+step('type-check tests', () => run(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', 'tsconfig.tests.json']));
 step('tests', () => run(process.execPath, [`${root}/node_modules/vitest/vitest.mjs`, 'run', ...vitestArgs]));

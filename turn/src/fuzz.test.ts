@@ -82,7 +82,7 @@ function mutate(random: () => number, seeds: Buffer[]): Buffer {
   const base = Buffer.from(seeds[Math.floor(random() * seeds.length)]!);
   const kind = Math.floor(random() * 6);
   if (kind === 0) {
-    for (let i = 0, flips = 1 + Math.floor(random() * 8); i < flips; i++) base[Math.floor(random() * base.length)] ^= 1 << Math.floor(random() * 8);
+    for (let i = 0, flips = 1 + Math.floor(random() * 8); i < flips; i++) base[Math.floor(random() * base.length)]! ^= 1 << Math.floor(random() * 8);
     return base;
   }
   if (kind === 1) return base.subarray(0, Math.floor(random() * base.length));

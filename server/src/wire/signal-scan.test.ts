@@ -195,7 +195,7 @@ describe('decodeClientFrame with the signal fast path', () => {
           return;
         }
         // The fast path does not parse the payload: it is relayed as `opaqueJson`, compared above.
-        const { payload: _payload, ...envelope } = general.message as { payload: unknown };
+        const { payload: _payload, ...envelope } = general.message as unknown as Record<string, unknown>;
         expect(fast.message).toEqual(envelope);
       }),
       { numRuns: 3000 },

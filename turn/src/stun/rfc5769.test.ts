@@ -158,7 +158,7 @@ describe('negative vectors', () => {
       { method: METHOD_BINDING, cls: CLASS_REQUEST, transactionId: message.transactionId, attributes },
       { integrity: { key: SHORT_TERM_PASSWORD, algorithm: 'sha1' } },
     );
-    honest[30] ^= 0x01; // inside SOFTWARE
+    honest[30]! ^= 0x01; // inside SOFTWARE
     expect(verifyIntegrity(decoded(honest), SHORT_TERM_PASSWORD)).toBeNull();
   });
 
