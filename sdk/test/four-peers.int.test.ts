@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { launchChromium, type LaunchedChromium } from '@parley/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPeer } from './support/browser-peer.js';
-import { writeHarness } from './support/harness.js';
 import type { HarnessWindow } from './support/page-types.js';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -12,20 +8,16 @@ import { startStack, type TestStack } from './support/stack.js';
 describe('four peers and glare through the signal server, relay-only', () => {
   let chromium: LaunchedChromium;
   let stack: TestStack;
-  let directory: string;
   const peers: BrowserPeer[] = [];
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-    await writeHarness(directory);
-    stack = await startStack({ staticDir: directory });
+    stack = await startStack();
     chromium = await launchChromium();
   });
   afterAll(async () => {
     for (const peer of peers) await peer.close();
     await chromium?.close();
     await stack?.stop();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('connects every pair of four peers and chat from each reaches all the others', async () => {

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { launchChromium, waitFor, type LaunchedChromium } from '@parley/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPeer } from './support/browser-peer.js';
-import { writeHarness } from './support/harness.js';
 import type { HarnessWindow } from './support/page-types.js';
 import { startStack, type TestStack } from './support/stack.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
@@ -19,14 +15,11 @@ describe('signaling blip during a call', () => {
   let chromium: LaunchedChromium;
   let stack: TestStack;
   let proxy: TcpProxy;
-  let directory: string;
   let ada: BrowserPeer;
   let bob: BrowserPeer;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-    await writeHarness(directory);
-    stack = await startStack({ staticDir: directory });
+    stack = await startStack();
     proxy = await startTcpProxy(stack.signal.port);
     chromium = await launchChromium();
     ada = await BrowserPeer.open(chromium.context, stack.signal.url, 'ada');
@@ -42,7 +35,6 @@ describe('signaling blip during a call', () => {
     await chromium?.close();
     await proxy?.close();
     await stack?.stop();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('resumes the session: same peer id, no peer.left on the other side, the call keeps flowing', async () => {
@@ -106,14 +98,11 @@ describe('signaling outage longer than the resume grace period', () => {
   let chromium: LaunchedChromium;
   let stack: TestStack;
   let proxy: TcpProxy;
-  let directory: string;
   let ada: BrowserPeer;
   let bob: BrowserPeer;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-    await writeHarness(directory);
-    stack = await startStack({ staticDir: directory, signal: { session: { resumeGraceMs: 300 } } });
+    stack = await startStack({ signal: { session: { resumeGraceMs: 300 } } });
     proxy = await startTcpProxy(stack.signal.port);
     chromium = await launchChromium();
     ada = await BrowserPeer.open(chromium.context, stack.signal.url, 'ada');
@@ -128,7 +117,6 @@ describe('signaling outage longer than the resume grace period', () => {
     await chromium?.close();
     await proxy?.close();
     await stack?.stop();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('rejoins under a new peer id and reconnects the call', async () => {

@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedChromium } from '@parley/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPeer } from './support/browser-peer.js';
-import { writeHarness } from './support/harness.js';
 import type { HarnessWindow } from './support/page-types.js';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -17,20 +13,16 @@ import { startStack, type TestStack } from './support/stack.js';
 describe('rooms, state, broadcast and direct messages through the signal server', () => {
   let chromium: LaunchedChromium;
   let stack: TestStack;
-  let directory: string;
   const pages: BrowserPeer[] = [];
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-    await writeHarness(directory);
-    stack = await startStack({ staticDir: directory });
+    stack = await startStack();
     chromium = await launchChromium();
   });
   afterAll(async () => {
     for (const page of pages) await page.close();
     await chromium?.close();
     await stack?.stop();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   async function peer(name: string): Promise<BrowserPeer> {

@@ -1,12 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { launchChromium, waitFor, type LaunchedChromium } from '@parley/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPeer } from './support/browser-peer.js';
-import { writeHarness } from './support/harness.js';
 import type { HarnessWindow } from './support/page-types.js';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -29,14 +26,11 @@ const REFRESH_BEFORE_SECONDS = 30;
 describe('TURN credentials refreshed before they expire', () => {
   let chromium: LaunchedChromium;
   let stack: TestStack;
-  let directory: string;
   let ada: BrowserPeer;
   let bob: BrowserPeer;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-    await writeHarness(directory);
-    stack = await startStack({ staticDir: directory, signal: { turn: { credentialTtlSeconds: TTL_SECONDS, refreshBeforeExpirySeconds: REFRESH_BEFORE_SECONDS } } });
+    stack = await startStack({ signal: { turn: { credentialTtlSeconds: TTL_SECONDS, refreshBeforeExpirySeconds: REFRESH_BEFORE_SECONDS } } });
     chromium = await launchChromium();
     ada = await BrowserPeer.open(chromium.context, stack.signal.url, 'ada');
     bob = await BrowserPeer.open(chromium.context, stack.signal.url, 'bob');
@@ -50,7 +44,6 @@ describe('TURN credentials refreshed before they expire', () => {
     await bob?.close();
     await chromium?.close();
     await stack?.stop();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('keeps the call going past the original expiry and refuses the expired credential for new allocations', { timeout: 180_000 }, async () => {

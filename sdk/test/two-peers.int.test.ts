@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RoomDetail } from '@parley/protocol';
 import { launchChromium, waitFor, type LaunchedChromium } from '@parley/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPeer } from './support/browser-peer.js';
-import { writeHarness } from './support/harness.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
@@ -15,15 +11,12 @@ import { startStack, type TestStack } from './support/stack.js';
 describe.each(['udp', 'tcp'] as const)('two peers relay-only, TURN over %s', (transport) => {
   let chromium: LaunchedChromium;
   let stack: TestStack;
-  let directory: string;
   let ada: BrowserPeer;
   let bob: BrowserPeer;
   const room = `call-${transport}`;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-    await writeHarness(directory);
-    stack = await startStack({ staticDir: directory, turnTransport: transport });
+    stack = await startStack({ turnTransport: transport });
     chromium = await launchChromium();
     ada = await BrowserPeer.open(chromium.context, stack.signal.url, 'ada');
     bob = await BrowserPeer.open(chromium.context, stack.signal.url, 'bob');
@@ -37,7 +30,6 @@ describe.each(['udp', 'tcp'] as const)('two peers relay-only, TURN over %s', (tr
     await bob?.close();
     await chromium?.close();
     await stack?.stop();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('delivers chat both ways over the data channel', async () => {

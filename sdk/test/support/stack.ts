@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { startSignalServer, type MintTokenOptions, type SignalConfigInput, type SignalServer } from '@parley/server';
+import { writeHarness } from './harness.js';
 import { startTestRelay, type TestRelay } from './relay.js';
 
 /**
@@ -19,7 +23,8 @@ export interface TestStack {
 }
 
 export interface StackOptions {
-  staticDir: string;
+  /** What the signal server serves at `/`; by default a temporary directory with the SDK harness page (removed by stop()). */
+  staticDir?: string;
   /** Which TURN transport clients are told about (relay-only tests pin one). */
   turnTransport?: 'udp' | 'tcp';
   /** Point clients at these TURN URLs instead of the relay's (e.g. an unreachable one). */
@@ -27,7 +32,10 @@ export interface StackOptions {
   signal?: SignalConfigInput;
 }
 
-export async function startStack(options: StackOptions): Promise<TestStack> {
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const harnessDir = options.staticDir === undefined ? mkdtempSync(join(tmpdir(), 'parley-e2e-')) : undefined;
+  if (harnessDir) await writeHarness(harnessDir);
+  const staticDir = options.staticDir ?? harnessDir!;
   const relay = await startTestRelay();
   const transport = options.turnTransport ?? 'udp';
   const relayUrls = relay.turn.urls.filter((url) => url.startsWith('turn:') && url.endsWith(`transport=${transport}`));
@@ -36,7 +44,7 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
     logger: pino({ level: 'silent' }),
     config: {
       ...options.signal,
-      http: { host: '127.0.0.1', port: 0, staticDir: options.staticDir, ...options.signal?.http },
+      http: { host: '127.0.0.1', port: 0, staticDir, ...options.signal?.http },
       auth: { hs256Secrets: [randomBytes(32).toString('hex')], ...options.signal?.auth },
       turn: {
         secrets: [relay.secret],
@@ -66,6 +74,7 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
     async stop() {
       await signal.stop();
       await relay.stop();
+      if (harnessDir) rmSync(harnessDir, { recursive: true, force: true });
     },
   };
 }
