@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedChromium } from '@parley/test-support';
-import { startTurnServer, type TurnServer } from './server.js';
+import type { TurnServer } from './server.js';
+import { startLoopbackRelay } from '../test/loopback-relay.js';
 import { mintTurnCredential } from './credentials.js';
 
 /**
@@ -24,17 +25,7 @@ describe('Chromium through our relay only', () => {
   let chromium: LaunchedChromium;
 
   beforeAll(async () => {
-    turn = await startTurnServer({
-      config: {
-        listen: { hosts: ['127.0.0.1'], udpPort: 0, tcpPort: 0 },
-        // Relayed addresses on another IP than the page's host candidates, as on a real network.
-        relay: { ips: ['127.0.0.2'] },
-        http: { host: '127.0.0.1', port: 0 },
-        auth: { secrets: [SECRET] },
-        policy: { allowPeers: ['127.0.0.0/8'] },
-        log: { level: 'silent' },
-      },
-    });
+    turn = await startLoopbackRelay({ secret: SECRET });
     chromium = await launchChromium();
   });
   afterAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { TurnCredentialsResponse, TurnResponse } from '@parley/protocol';
 import { startSignalServer, type SignalServer } from '@parley/server';
-import { startTurnServer, type TurnServer } from './server.js';
+import type { TurnServer } from './server.js';
+import { startLoopbackRelay } from '../test/loopback-relay.js';
 import { CLASS_SUCCESS } from './stun/index.js';
 import { TurnTestClient, udpPeer } from '../test/turn-test-client.js';
 import { waitFor } from '@parley/test-support';
@@ -21,16 +22,7 @@ describe('credentials from the signal server on our relay', () => {
   let signal: SignalServer;
 
   beforeAll(async () => {
-    turn = await startTurnServer({
-      config: {
-        listen: { hosts: ['127.0.0.1'], udpPort: 0, tcpPort: 0 },
-        relay: { ips: ['127.0.0.2'] },
-        http: { host: '127.0.0.1', port: 0, internalToken: INTERNAL_TOKEN },
-        auth: { secrets: [TURN_SECRET] },
-        policy: { allowPeers: ['127.0.0.0/8'] },
-        log: { level: 'silent' },
-      },
-    });
+    turn = await startLoopbackRelay({ secret: TURN_SECRET, internalToken: INTERNAL_TOKEN });
     signal = await startSignalServer({
       logger: pino({ level: 'silent' }),
       config: {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@parley/test-support';
 import nodeDataChannel from 'node-datachannel';
 import { RTCPeerConnection as WeriftPeerConnection } from 'werift';
-import { startTurnServer, type TurnServer } from './server.js';
+import type { TurnServer } from './server.js';
+import { startLoopbackRelay } from '../test/loopback-relay.js';
 import { mintTurnCredential } from './credentials.js';
 
 /**
@@ -17,19 +18,7 @@ describe('WebRTC libraries relayed through our TURN', () => {
   let turn: TurnServer;
 
   beforeAll(async () => {
-    turn = await startTurnServer({
-      config: {
-        listen: { hosts: ['127.0.0.1'], udpPort: 0, tcpPort: 0 },
-        // Relayed addresses on another loopback IP than the clients' (127.0.0.1): permissions are
-        // per IP, so a check sent from a client's host socket cannot use the peer's permission
-        // for its relayed address, and only relay/relay paths can work — as on a real network.
-        relay: { ips: ['127.0.0.2'] },
-        http: { host: '127.0.0.1', port: 0 },
-        auth: { secrets: [SECRET] },
-        policy: { allowPeers: ['127.0.0.0/8'] },
-        log: { level: 'silent' },
-      },
-    });
+    turn = await startLoopbackRelay({ secret: SECRET });
   });
   afterAll(async () => {
     await turn?.stop();
