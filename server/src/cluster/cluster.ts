@@ -1,5 +1,6 @@
 import type { PeerLeftReason, RoomClosedReason, RoomOptions, SignalNode, StatsReport } from '@parley/protocol';
 import type { JoinRequest, ResolvedRoomOptions, RoomMember } from '../rooms/index.js';
+import type { Frame } from '../wire/frame.js';
 
 /**
  * The Cluster port: everything a signal node needs to know or reach beyond its own sockets.
@@ -14,7 +15,8 @@ import type { JoinRequest, ResolvedRoomOptions, RoomMember } from '../rooms/inde
  *  - Reads on the relay hot path (is this peer in that room? where is it?) and deliveries are
  *    synchronous: a Redis implementation serves them from a local replica kept current by the
  *    room channels, and delivers to remote peers by publishing on their node's channel.
- *  - Frames are already-serialized server messages; the cluster never re-encodes them.
+ *  - Frames are already-serialized server messages (text, or its UTF-8 bytes); the cluster never
+ *    re-encodes them.
  */
 
 /** A connected (or resuming) peer on this node, as the cluster reaches it. */
@@ -22,7 +24,7 @@ export interface PeerEndpoint {
   readonly peerId: string;
   readonly userId: string;
   /** Queues one frame for the peer (sent now, or buffered while it is resuming). */
-  deliver(frame: string): void;
+  deliver(frame: Frame): void;
   /** The room closed under the peer; `room.closed` has already been delivered. */
   roomClosed(room: string, reason: RoomClosedReason): void;
 }
@@ -108,11 +110,11 @@ export interface Cluster {
 
   // ---- delivery
   /** Targeted delivery to one peer wherever it is connected. False if unknown. */
-  sendToPeer(peerId: string, frame: string): boolean;
+  sendToPeer(peerId: string, frame: Frame): boolean;
   /** Fan-out to every member of a room except `exceptPeerId`; returns the number reached. */
-  publishToRoom(room: string, frame: string, exceptPeerId?: string): number;
+  publishToRoom(room: string, frame: Frame, exceptPeerId?: string): number;
   /** Delivery to every session of a user except `exceptPeerId`; returns the number reached. */
-  sendToUser(userId: string, frame: string, exceptPeerId?: string): number;
+  sendToUser(userId: string, frame: Frame, exceptPeerId?: string): number;
 
   // ---- peers on this node
   attach(endpoint: PeerEndpoint): void;

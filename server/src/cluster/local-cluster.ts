@@ -2,6 +2,7 @@ import type { PeerLeftReason, RemotePeer, RoomClosedReason, RoomOptions, SignalN
 import { RoomRegistry, type JoinRequest, type Room, type RoomDefaults, type RoomMember, type RoomStateLimits } from '../rooms/index.js';
 import type { Clock } from '../time/clock.js';
 import { peerJoinedFrame, peerLeftFrame, roomClosedFrame, stateFrame } from '../wire/encode.js';
+import type { Frame } from '../wire/frame.js';
 import type {
   Cluster,
   ClusterEvent,
@@ -121,14 +122,14 @@ export class LocalCluster implements Cluster {
 
   // ---- delivery
 
-  sendToPeer(peerId: string, frame: string): boolean {
+  sendToPeer(peerId: string, frame: Frame): boolean {
     const endpoint = this.endpoints.get(peerId);
     if (!endpoint) return false;
     endpoint.deliver(frame);
     return true;
   }
 
-  publishToRoom(roomName: string, frame: string, exceptPeerId?: string): number {
+  publishToRoom(roomName: string, frame: Frame, exceptPeerId?: string): number {
     const room = this.registry.get(roomName);
     if (!room) return 0;
     let reached = 0;
@@ -142,7 +143,7 @@ export class LocalCluster implements Cluster {
     return reached;
   }
 
-  sendToUser(userId: string, frame: string, exceptPeerId?: string): number {
+  sendToUser(userId: string, frame: Frame, exceptPeerId?: string): number {
     const peers = this.peersByUser.get(userId);
     if (peers === undefined) return 0;
     if (typeof peers === 'string') {

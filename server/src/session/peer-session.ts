@@ -7,6 +7,7 @@ import type { Queueable } from '../time/index.js';
 import type { TimerHandle } from '../time/clock.js';
 import type { DecodedMessage } from '../wire/decode.js';
 import { ackFrame, errorFrame } from '../wire/encode.js';
+import type { Frame, Utf8Bytes } from '../wire/frame.js';
 import type { PeerSocket } from './peer-socket.js';
 import { ReplayLog } from './replay-log.js';
 import { RoomList } from './room-list.js';
@@ -75,7 +76,7 @@ export class PeerSession implements PeerEndpoint, Queueable {
   connectedSinceMs: number;
   resumeToken: string;
   /** Frames waiting for a resume, oldest first (made when the first one comes). */
-  private buffer: string[] | null = null;
+  private buffer: Frame[] | null = null;
   /** Frames written to sockets, numbered (the `session` frames excluded), for lossless resume. */
   readonly written: ReplayLog;
   private bufferBytes = 0;
@@ -90,7 +91,7 @@ export class PeerSession implements PeerEndpoint, Queueable {
    */
   strikes: TokenBucket | undefined;
   /** Validated messages waiting while an asynchronous handler (a join) runs: order is kept. */
-  queue: { message: DecodedMessage; rid: RequestId | undefined; opaqueJson: string }[] | null = null;
+  queue: { message: DecodedMessage; rid: RequestId | undefined; opaque: Utf8Bytes }[] | null = null;
 
   constructor(
     identity: SessionIdentity,
@@ -125,7 +126,7 @@ export class PeerSession implements PeerEndpoint, Queueable {
   }
 
   /** PeerEndpoint: send now, or keep for the resume; a frame is never silently lost. */
-  deliver(frame: string): void {
+  deliver(frame: Frame): void {
     if (this.state === 'connected' && this.socket) {
       const outcome = this.socket.send(frame);
       this.written.append(frame);
@@ -149,7 +150,7 @@ export class PeerSession implements PeerEndpoint, Queueable {
   }
 
   /** A direct answer to this session's own request. */
-  reply(frame: string): void {
+  reply(frame: Frame): void {
     this.deliver(frame);
   }
 
@@ -165,13 +166,13 @@ export class PeerSession implements PeerEndpoint, Queueable {
    * Writes a frame that is not part of the numbered stream: the `session` frame of each
    * connection, and frames replayed after a resume (they were numbered when first written).
    */
-  writeUnnumbered(frame: string): void {
+  writeUnnumbered(frame: Frame): void {
     if (this.state !== 'connected' || !this.socket) return;
     if (this.socket.send(frame) === 'dropped') this.owner.endSession(this, 'slow_consumer');
   }
 
   /** Takes the frames buffered while detached, oldest first, and empties the buffer. */
-  takeBuffered(): string[] {
+  takeBuffered(): Frame[] {
     const frames = this.buffer ?? [];
     this.buffer = null;
     this.bufferBytes = 0;

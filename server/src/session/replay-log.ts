@@ -1,14 +1,34 @@
+import type { Frame } from '../wire/frame.js';
+
+/** Each record is the frame's byte length (4 bytes, big-endian) followed by its bytes. */
+const HEADER_BYTES = 4;
+/** The first ring allocated; it doubles as needed up to what the limits can ever hold. */
+const MIN_CAPACITY_BYTES = 256;
+
 /**
  * The last frames written to a session's socket, numbered, so a client that reconnects can say
  * how many it received and get the ones that were lost with its old connection (written to a
  * socket whose death nobody had noticed yet). Bounded by count and by bytes.
+ *
+ * The frames are copied into one ring of bytes per session instead of being kept as objects:
+ * every relayed frame passes through here, and keeping each one alive for the next few dozen
+ * frames made all of them outlive V8's young generation, so they were copied by the scavenger
+ * and promoted, and the relay paid for full garbage collections (docs/benchmarks.md). A copy of
+ * ~300 bytes costs less than that, and nothing here allocates once the ring has grown.
  */
 export class ReplayLog {
   /** Made on the first append: many sessions (idle ones) never get a numbered frame. */
-  private frames: string[] | null = null;
-  /** Sequence number of frames[0]. */
+  private ring: Buffer | null = null;
+  /** Offset of the oldest record in the ring. */
+  private head = 0;
+  /** Bytes the records take, headers included. */
+  private usedBytes = 0;
+  /** Records kept. */
+  private count = 0;
+  /** Frame bytes kept (headers excluded): what `maxBytes` bounds. */
+  private frameBytes = 0;
+  /** Sequence number of the oldest record (of the next frame when none is kept). */
   private firstSeq = 1;
-  private bytes = 0;
 
   constructor(
     private readonly maxFrames: number,
@@ -16,28 +36,110 @@ export class ReplayLog {
   ) {}
 
   /** Records the frame with the next sequence number (`lastSeq + 1`). */
-  append(frame: string): void {
+  append(frame: Frame): void {
     if (this.maxFrames === 0) {
       this.firstSeq++;
       return;
     }
-    const frames = (this.frames ??= []);
-    frames.push(frame);
-    this.bytes += frame.length;
-    while (frames.length > this.maxFrames || (this.bytes > this.maxBytes && frames.length > 0)) {
-      this.bytes -= frames.shift()!.length;
-      this.firstSeq++;
+    const bytes = typeof frame === 'string' ? Buffer.from(frame, 'utf8') : frame;
+    const length = bytes.length;
+    if (length > this.maxBytes) {
+      // Never kept, so no frame before it can be replayed either: forget them all.
+      this.firstSeq += this.count + 1;
+      this.head = 0;
+      this.usedBytes = 0;
+      this.count = 0;
+      this.frameBytes = 0;
+      return;
     }
+    while (this.count >= this.maxFrames || this.frameBytes + length > this.maxBytes) this.dropOldest();
+    const ring = this.reserve(HEADER_BYTES + length);
+    const capacity = ring.length;
+    let tail = this.head + this.usedBytes;
+    if (tail >= capacity) tail -= capacity;
+    ring[tail] = length >>> 24;
+    ring[(tail + 1) % capacity] = (length >>> 16) & 0xff;
+    ring[(tail + 2) % capacity] = (length >>> 8) & 0xff;
+    ring[(tail + 3) % capacity] = length & 0xff;
+    tail = (tail + HEADER_BYTES) % capacity;
+    const untilEnd = capacity - tail;
+    if (length <= untilEnd) ring.set(bytes, tail);
+    else {
+      ring.set(bytes.subarray(0, untilEnd), tail);
+      ring.set(bytes.subarray(untilEnd), 0);
+    }
+    this.usedBytes += HEADER_BYTES + length;
+    this.count++;
+    this.frameBytes += length;
   }
 
   /** Sequence number of the last frame appended (0 before any). */
   get lastSeq(): number {
-    return this.firstSeq + (this.frames === null ? 0 : this.frames.length) - 1;
+    return this.firstSeq + this.count - 1;
   }
 
-  /** The frames after `seq`, oldest first; null when some of them are no longer kept or `seq` is ahead. */
-  since(seq: number): string[] | null {
+  /** The frames after `seq`, oldest first (as bytes); null when some of them are no longer kept or `seq` is ahead. */
+  since(seq: number): Buffer[] | null {
     if (seq > this.lastSeq || seq < this.firstSeq - 1) return null;
-    return this.frames === null ? [] : this.frames.slice(seq - this.firstSeq + 1);
+    const frames: Buffer[] = [];
+    let at = this.head;
+    for (let index = 0; index < this.count; index++) {
+      const length = this.lengthAt(at);
+      at = (at + HEADER_BYTES) % this.ring!.length;
+      if (this.firstSeq + index > seq) frames.push(this.copyOut(at, length));
+      at = (at + length) % this.ring!.length;
+    }
+    return frames;
+  }
+
+  private dropOldest(): void {
+    const length = this.lengthAt(this.head);
+    this.head = (this.head + HEADER_BYTES + length) % this.ring!.length;
+    this.usedBytes -= HEADER_BYTES + length;
+    this.frameBytes -= length;
+    this.count--;
+    this.firstSeq++;
+  }
+
+  /** The ring, grown (oldest record moved to offset 0) when `bytes` more would not fit. */
+  private reserve(bytes: number): Buffer {
+    const ring = this.ring;
+    const needed = this.usedBytes + bytes;
+    if (ring !== null && needed <= ring.length) return ring;
+    // What the limits let the records take at most: the ring never grows past it.
+    const limit = this.maxBytes + HEADER_BYTES * this.maxFrames;
+    let capacity = ring === null ? MIN_CAPACITY_BYTES : ring.length * 2;
+    while (capacity < needed) capacity *= 2;
+    // Slow (unpooled) allocation: a long-lived ring must not pin a shared 8 KiB pool slab.
+    const grown = Buffer.allocUnsafeSlow(Math.min(capacity, Math.max(limit, needed)));
+    if (ring !== null && this.usedBytes > 0) {
+      const untilEnd = ring.length - this.head;
+      if (this.usedBytes <= untilEnd) ring.copy(grown, 0, this.head, this.head + this.usedBytes);
+      else {
+        ring.copy(grown, 0, this.head, ring.length);
+        ring.copy(grown, untilEnd, 0, this.usedBytes - untilEnd);
+      }
+    }
+    this.ring = grown;
+    this.head = 0;
+    return grown;
+  }
+
+  private lengthAt(at: number): number {
+    const ring = this.ring!;
+    const capacity = ring.length;
+    return ((ring[at]! << 24) | (ring[(at + 1) % capacity]! << 16) | (ring[(at + 2) % capacity]! << 8) | ring[(at + 3) % capacity]!) >>> 0;
+  }
+
+  private copyOut(at: number, length: number): Buffer {
+    const ring = this.ring!;
+    const frame = Buffer.allocUnsafe(length);
+    const untilEnd = ring.length - at;
+    if (length <= untilEnd) ring.copy(frame, 0, at, at + length);
+    else {
+      ring.copy(frame, 0, at, ring.length);
+      ring.copy(frame, untilEnd, 0, length - untilEnd);
+    }
+    return frame;
   }
 }

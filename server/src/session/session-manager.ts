@@ -8,8 +8,9 @@ import type { SignalMetrics } from '../observability/index.js';
 import { TokenBucket, UserLimitsRegistry } from '../ratelimit/index.js';
 import { DeadlineQueue } from '../time/index.js';
 import type { Clock } from '../time/clock.js';
-import { decodeClientFrame, type DecodedMessage } from '../wire/decode.js';
+import { decodeClientBytes, type DecodedMessage } from '../wire/decode.js';
 import { drainFrame, encode, errorFrame, turnRefreshFrame } from '../wire/encode.js';
+import type { Frame, Utf8Bytes } from '../wire/frame.js';
 import { DISPATCH_TABLE } from './handlers/dispatch-table.js';
 import type { Handler, SessionServices } from './handlers/handler.js';
 import { PEER_LEFT_REASON, PeerSession, type BufferLimits, type SessionEndReason, type SessionOwner } from './peer-session.js';
@@ -178,7 +179,7 @@ export class SessionManager implements SessionOwner {
     return session;
   }
 
-  private resume(session: PeerSession, socket: PeerSocket, missed: readonly string[]): PeerSession {
+  private resume(session: PeerSession, socket: PeerSocket, missed: readonly Frame[]): PeerSession {
     session.graceTimer?.cancel();
     session.graceTimer = undefined;
     if (session.socket && session.socket !== socket) {
@@ -245,13 +246,15 @@ export class SessionManager implements SessionOwner {
   // ---- frames
 
   /**
-   * One text or binary frame from a session's socket. `text` is already a copy (uWS buffers are
-   * only valid during the callback). Size is checked before any parsing.
+   * One text or binary frame from a session's socket. `frame` may be a view of uWS's buffer: it
+   * is read during this call only (decoding copies what is kept). Size is checked before any
+   * parsing.
    */
-  onFrame(session: PeerSession, text: string | null, byteLength: number, isBinary: boolean): void {
+  onFrame(session: PeerSession, frame: Buffer, isBinary: boolean): void {
     if (session.state !== 'connected') return;
     const { config, metrics } = this.deps;
-    if (isBinary || text === null) {
+    const byteLength = frame.length;
+    if (isBinary) {
       metrics.countReceived('invalid', byteLength);
       if (this.charge(session, byteLength, undefined)) session.error('BINARY_NOT_SUPPORTED', undefined);
       return;
@@ -263,7 +266,7 @@ export class SessionManager implements SessionOwner {
       }
       return;
     }
-    const decoded = decodeClientFrame(text);
+    const decoded = decodeClientBytes(frame);
     if (!this.charge(session, byteLength, decoded.rid)) {
       metrics.countReceived(decoded.ok ? decoded.message.type : 'invalid', byteLength);
       return;
@@ -275,7 +278,7 @@ export class SessionManager implements SessionOwner {
       return;
     }
     metrics.countReceived(decoded.message.type, byteLength);
-    this.dispatch(session, decoded.message, decoded.rid, decoded.opaqueJson);
+    this.dispatch(session, decoded.message, decoded.rid, decoded.opaque);
   }
 
   /** Charges the per-user limits; answers RATE_LIMITED and counts a strike when over. */
@@ -296,12 +299,12 @@ export class SessionManager implements SessionOwner {
     return false;
   }
 
-  private dispatch(session: PeerSession, message: DecodedMessage, rid: RequestId | undefined, opaqueJson: string): void {
+  private dispatch(session: PeerSession, message: DecodedMessage, rid: RequestId | undefined, opaque: Utf8Bytes): void {
     if (session.queue) {
-      session.queue.push({ message, rid, opaqueJson });
+      session.queue.push({ message, rid, opaque });
       return;
     }
-    const pending = this.run(session, message, rid, opaqueJson);
+    const pending = this.run(session, message, rid, opaque);
     if (pending) {
       session.queue = [];
       void pending.then(() => this.drainQueue(session));
@@ -313,17 +316,17 @@ export class SessionManager implements SessionOwner {
       const next = session.queue?.shift();
       if (!next) break;
       if (session.state === 'ended') continue;
-      const pending = this.run(session, next.message, next.rid, next.opaqueJson);
+      const pending = this.run(session, next.message, next.rid, next.opaque);
       if (pending) await pending;
     }
     session.queue = null;
   }
 
   /** Runs one handler; returns a promise only when the handler is asynchronous. Never throws. */
-  private run(session: PeerSession, message: DecodedMessage, rid: RequestId | undefined, opaqueJson: string): Promise<void> | undefined {
+  private run(session: PeerSession, message: DecodedMessage, rid: RequestId | undefined, opaque: Utf8Bytes): Promise<void> | undefined {
     const handler = DISPATCH_TABLE[message.type] as Handler<typeof message.type>;
     try {
-      const result = handler(session, message as never, rid, this.services, opaqueJson);
+      const result = handler(session, message as never, rid, this.services, opaque);
       if (result instanceof Promise) return result.catch((error: unknown) => this.handlerFailed(session, message, rid, error));
     } catch (error) {
       this.handlerFailed(session, message, rid, error);

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'uWebSockets.js';
 import type { PeerSocket, SendOutcome } from '../session/peer-socket.js';
+import type { Frame } from '../wire/frame.js';
 
 /** uWS `send` results: 1 sent, 0 buffered under backpressure, 2 dropped over maxBackpressure. */
 const SEND_DROPPED = 2;
@@ -33,7 +34,7 @@ function flushAll(): void {
 /** A PeerSocket over a uWS WebSocket; guards every call after close (uWS would abort). */
 export class UwsPeerSocket<UserData> implements PeerSocket {
   private open = true;
-  private pending: string[] = [];
+  private pending: Frame[] = [];
   private pendingBytes = 0;
   /** True while this socket is in `awaitingFlush`. */
   private scheduled = false;
@@ -49,7 +50,7 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
     return this.open;
   }
 
-  send(frame: string): SendOutcome {
+  send(frame: Frame): SendOutcome {
     if (!this.open) return 'dropped';
     if (this.pendingBytes + frame.length > FLUSH_AT_BYTES) this.write();
     // Decided now, as uWS would at send time: the session ends a slow consumer at once.

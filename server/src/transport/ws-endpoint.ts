@@ -21,8 +21,7 @@ type Verdict = Accepted | Rejected;
 
 /** A frame that arrived before the connection's verdict, copied out of uWS's buffer. */
 interface EarlyFrame {
-  text: string | null;
-  byteLength: number;
+  bytes: Buffer;
   isBinary: boolean;
 }
 
@@ -123,14 +122,15 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
 
     message: (ws, message, isBinary) => {
       const connection = ws.getUserData();
-      // The ArrayBuffer is only valid during this callback: decode (copy) it now.
-      const text = isBinary ? null : Buffer.from(message).toString('utf8');
+      // A view of uWS's buffer, valid only during this callback: the session reads it now, and
+      // copies what it keeps.
+      const bytes = Buffer.from(message);
       if (connection.session) {
-        sessions.onFrame(connection.session, text, message.byteLength, isBinary);
+        sessions.onFrame(connection.session, bytes, isBinary);
         return;
       }
       if (connection.verdict) return; // refused: the socket is closing
-      connection.early.push({ text, byteLength: message.byteLength, isBinary });
+      connection.early.push({ bytes: Buffer.from(bytes), isBinary });
       connection.earlyBytes += message.byteLength;
       if (connection.early.length > MAX_EARLY_FRAMES || connection.earlyBytes > MAX_EARLY_BYTES) {
         connection.early = [];
@@ -174,7 +174,7 @@ export function mountWsEndpoint(app: TemplatedApp, deps: WsEndpointDeps, open: S
     connection.early = [];
     for (const frame of early) {
       if (!socket.isOpen) break;
-      sessions.onFrame(session, frame.text, frame.byteLength, frame.isBinary);
+      sessions.onFrame(session, frame.bytes, frame.isBinary);
     }
   }
 

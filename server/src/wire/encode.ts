@@ -1,4 +1,5 @@
 import type { ErrorCode, IceServer, PeerLeftReason, RemotePeer, RequestId, RoomClosedReason, ServerMessage, ServerMessageOf } from '@parley/protocol';
+import { spliceFrame, utf8Bytes, type Utf8Bytes } from './frame.js';
 
 /**
  * Serializers of server → client frames. Each frame is built once and the same string goes to
@@ -21,29 +22,29 @@ export function ackFrame(rid: RequestId): string {
 }
 
 /*
- * The relayed frames below splice in the client's own JSON text of the opaque value (see
- * json-scan.ts) instead of serializing it again. Room names and peer ids are safe to splice
- * as they are: their patterns (protocol/src/ids.ts) exclude quotes, backslashes and control
- * characters.
+ * The relayed frames below splice in the bytes of the opaque value the client sent (see
+ * frame.ts) instead of serializing it again. Room names and peer ids are safe to splice as they
+ * are: their patterns (protocol/src/ids.ts) allow only ASCII letters, digits and `._~:-`, so no
+ * quotes, backslashes, control characters or multi-byte characters.
  */
 
-/** `signal` to one peer; `payloadJson` is the raw JSON text of the payload. */
-export function signalFrame(room: string, from: string, payloadJson: string): string {
-  return '{"type":"signal","room":"' + room + '","from":"' + from + '","payload":' + payloadJson + '}';
+/** `signal` to one peer; `payload` is the bytes of the payload's JSON as the client sent them. */
+export function signalFrame(room: string, from: string, payload: Utf8Bytes): Buffer {
+  return spliceFrame('{"type":"signal","room":"' + room + '","from":"' + from + '","payload":', payload);
 }
 
-/** `room.broadcast`; `dataJson` is the raw JSON text of the data. */
-export function broadcastFrame(room: string, from: string, dataJson: string): string {
-  return '{"type":"room.broadcast","room":"' + room + '","from":"' + from + '","data":' + dataJson + '}';
+/** `room.broadcast`; `data` is the bytes of the data's JSON as the client sent them. */
+export function broadcastFrame(room: string, from: string, data: Utf8Bytes): Buffer {
+  return spliceFrame('{"type":"room.broadcast","room":"' + room + '","from":"' + from + '","data":', data);
 }
 
 export function stateFrame(room: string, key: string, value: unknown, from: string | null): string {
   return JSON.stringify({ type: 'room.state', room, key, value, from });
 }
 
-/** `direct`; user ids are free text, so `fromUser` is quoted; `dataJson` is the raw JSON text of the data. */
-export function directFrame(fromUser: string, fromPeer: string, dataJson: string): string {
-  return '{"type":"direct","fromUser":' + JSON.stringify(fromUser) + ',"fromPeer":"' + fromPeer + '","data":' + dataJson + '}';
+/** `direct`; user ids are free text, so `fromUser` is quoted (and UTF-8 encoded); `data` is the bytes of the data's JSON as the client sent them. */
+export function directFrame(fromUser: string, fromPeer: string, data: Utf8Bytes): Buffer {
+  return spliceFrame('{"type":"direct","fromUser":' + utf8Bytes(JSON.stringify(fromUser)) + ',"fromPeer":"' + fromPeer + '","data":', data);
 }
 
 export function peerJoinedFrame(room: string, peer: RemotePeer): string {

@@ -1,7 +1,8 @@
 import { CLIENT_MESSAGE_SCHEMAS } from '@parley/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeClientFrame, parseClientFrame } from './decode.js';
+import { decodeClientBytes, decodeClientFrame, parseClientFrame } from './decode.js';
+import { utf8Bytes } from './frame.js';
 import { rawMemberValue } from './json-scan.js';
 import { scanSignalFrame, skipJsonValue } from './signal-scan.js';
 
@@ -200,5 +201,59 @@ describe('decodeClientFrame with the signal fast path', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+/** Signal frames full of what reads differently as bytes than as text: non-ASCII everywhere a client may put it. */
+const unicodeSignalFrame = fc
+  .record({
+    room: roomName,
+    to: peerId,
+    rid: fc.oneof(fc.constant(undefined), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.integer()),
+    payload: fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }),
+    escape: fc.boolean(),
+  })
+  .map(({ escape, ...fields }) => {
+    const text = JSON.stringify({ type: 'signal', ...fields });
+    // JSON.stringify writes non-ASCII as is; a client may as well send \u escapes.
+    return escape ? text.replace(/[\u0080-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+  });
+
+describe('decodeClientBytes', () => {
+  it('answers every frame as decodeClientFrame answers its text, and keeps the opaque value as its UTF-8 bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyFrame, unicodeSignalFrame, mutatedSignalFrame.map((text) => `${text}é`)), (written) => {
+        const bytes = Buffer.from(written, 'utf8');
+        // What the client's bytes say (lone surrogates in `written` cannot be sent as UTF-8).
+        const text = bytes.toString('utf8');
+        const fromBytes = decodeClientBytes(bytes);
+        const fromText = decodeClientFrame(text);
+        if (!fromText.ok) {
+          expect(fromBytes).toEqual(fromText);
+          return;
+        }
+        expect(fromBytes.ok).toBe(true);
+        if (!fromBytes.ok) return;
+        expect(fromBytes.rid).toBe(fromText.rid);
+        expect(fromBytes.message).toEqual(fromText.message);
+        expect(fromBytes.opaque).toBe(utf8Bytes(fromText.opaqueJson));
+        expect(Buffer.from(fromBytes.opaque, 'latin1').toString('utf8')).toBe(fromText.opaqueJson);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes escaped quotes, unicode and nested objects in a payload through the fast path unchanged', () => {
+    const payload = '{"sdp":"a=\\"x\\"\\\\","name":"Zoë 日本語 🎉","n":{"deep":[{"x":[1,{"y":"]}"}]}]}}';
+    const frame = Buffer.from(`{"type":"signal","room":"r","to":"p","payload":${payload}}`, 'utf8');
+    const decoded = decodeClientBytes(frame);
+    expect(decoded).toEqual({ ok: true, message: { type: 'signal', room: 'r', to: 'p' }, rid: undefined, opaque: utf8Bytes(payload) });
+    expect(scanSignalFrame(frame.toString('latin1'))).not.toBeNull();
+  });
+
+  it('sends a non-ASCII rid the general way, with the same answer', () => {
+    const frame = Buffer.from('{"type":"signal","rid":"ré","room":"r","to":"p","payload":1}', 'utf8');
+    expect(scanSignalFrame(frame.toString('latin1'))).toBeNull();
+    expect(decodeClientBytes(frame)).toEqual({ ok: true, message: { type: 'signal', rid: 'ré', room: 'r', to: 'p', payload: 1 }, rid: 'ré', opaque: '1' });
   });
 });

@@ -7,6 +7,10 @@ import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_B
  * the payload as objects. The payload is opaque to the broker: it only has to be valid JSON,
  * and it is forwarded as the client's own text.
  *
+ * It reads text or a byte string (frame.ts) alike: everything it interprets is ASCII, and in a
+ * string value it only looks for quotes, backslashes and control characters, which are the same
+ * in both forms, so any other byte of a multi-byte character passes as the character would.
+ *
  * The scanner only ever says yes or "not mine": a frame it does not accept in full (another
  * type, an escape sequence in an envelope field, a duplicate or unknown key, a number rid that
  * is not a plain integer, any grammar or schema error...) returns null, and the caller decodes
@@ -274,13 +278,15 @@ export function scanSignalFrame(text: string): ScannedSignal | null {
       case KEY_RID: {
         const first = text.charCodeAt(index);
         if (first === QUOTE) {
-          // Plain strings only: an escape sequence goes the general way (JSON.parse decodes it).
+          // Plain ASCII strings only: an escape sequence goes the general way (JSON.parse decodes
+          // it), and so does any other character, as it reads differently in a byte string
+          // (frame.ts) than in text.
           const start = index + 1;
           index = start;
           for (;;) {
             const code = text.charCodeAt(index);
             if (code === QUOTE) break;
-            if (code < 0x20 || code === BACKSLASH || Number.isNaN(code)) return null;
+            if (code < 0x20 || code === BACKSLASH || code > 0x7e || Number.isNaN(code)) return null;
             index++;
           }
           if (index - start > MAX_RID_LENGTH) return null;

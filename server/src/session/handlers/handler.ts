@@ -4,6 +4,7 @@ import type { SignalConfig } from '../../config/index.js';
 import type { SignalMetrics } from '../../observability/index.js';
 import type { Clock } from '../../time/clock.js';
 import type { DecodedMessageOf } from '../../wire/decode.js';
+import type { Utf8Bytes } from '../../wire/frame.js';
 import type { PeerSession } from '../peer-session.js';
 
 /** What message handlers may use. */
@@ -25,6 +26,6 @@ export type Handler<T extends ClientMessageType> = (
   message: DecodedMessageOf<T>,
   rid: RequestId | undefined,
   services: SessionServices,
-  /** The JSON text of the message's opaque value (signal payload, broadcast/direct data) as the client sent it, for relaying byte for byte; '' for other types. */
-  opaqueJson: string,
+  /** The bytes of the JSON of the message's opaque value (signal payload, broadcast/direct data) as the client sent them, for relaying byte for byte; '' for other types. */
+  opaque: Utf8Bytes,
 ) => void | Promise<void>;
