@@ -34,16 +34,25 @@ export interface TokenVerifier {
   verify(token: string | undefined | null): Promise<VerifiedToken>;
 }
 
-type Candidate = { kid: string | undefined; key: Uint8Array | CryptoKey | JWTVerifyGetKey };
+type Candidate = { kid: string | undefined; key: CryptoKey | JWTVerifyGetKey };
 
 interface KeySet {
-  hs256: { kid: string | undefined; key: Uint8Array }[];
+  hs256: { kid: string | undefined; key: CryptoKey }[];
   asymmetric: { kid: string | undefined; alg: string; key: CryptoKey }[];
   jwks: JWTVerifyGetKey | undefined;
 }
 
 const JWKS_ALGS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 const encoder = new TextEncoder();
+
+/**
+ * An HS256 secret as a WebCrypto key, imported once. Given the secret's bytes, jose imports them
+ * again on every verification, which cost more than the verification itself and, with a
+ * connection storm queued behind it, showed in the join latency (docs/benchmarks.md).
+ */
+function importHs256Secret(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+}
 
 /**
  * Builds the verifier for the configured keys: HS256 secrets (with or without kid), SPKI public
@@ -53,10 +62,10 @@ const encoder = new TextEncoder();
  */
 export async function createTokenVerifier(auth: SignalConfig['auth'], clock: Clock): Promise<TokenVerifier> {
   const keys: KeySet = {
-    hs256: [
-      ...auth.hs256Secrets.map((secret) => ({ kid: undefined, key: encoder.encode(secret) })),
-      ...auth.hs256Keys.map((entry) => ({ kid: entry.kid, key: encoder.encode(entry.secret) })),
-    ],
+    hs256: await Promise.all([
+      ...auth.hs256Secrets.map(async (secret) => ({ kid: undefined, key: await importHs256Secret(secret) })),
+      ...auth.hs256Keys.map(async (entry) => ({ kid: entry.kid, key: await importHs256Secret(entry.secret) })),
+    ]),
     asymmetric: await Promise.all(auth.publicKeys.map(async (entry) => ({ kid: entry.kid, alg: entry.alg, key: await importSPKI(entry.pem, entry.alg) }))),
     jwks: auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl), { cacheMaxAge: auth.jwksCacheSeconds * 1000, timeoutDuration: 5000 }) : undefined,
   };
