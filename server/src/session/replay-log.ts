@@ -57,11 +57,17 @@ export class ReplayLog {
     const capacity = ring.length;
     let tail = this.head + this.usedBytes;
     if (tail >= capacity) tail -= capacity;
-    ring[tail] = length >>> 24;
-    ring[(tail + 1) % capacity] = (length >>> 16) & 0xff;
-    ring[(tail + 2) % capacity] = (length >>> 8) & 0xff;
-    ring[(tail + 3) % capacity] = length & 0xff;
-    tail = (tail + HEADER_BYTES) % capacity;
+    if (tail + HEADER_BYTES <= capacity) {
+      ring.writeUInt32BE(length, tail);
+      tail += HEADER_BYTES;
+      if (tail === capacity) tail = 0;
+    } else {
+      // The header itself wraps around the end of the ring: byte by byte.
+      for (let shift = 24; shift >= 0; shift -= 8) {
+        ring[tail] = (length >>> shift) & 0xff;
+        if (++tail === capacity) tail = 0;
+      }
+    }
     const untilEnd = capacity - tail;
     if (length <= untilEnd) ring.set(bytes, tail);
     else {
@@ -94,7 +100,9 @@ export class ReplayLog {
 
   private dropOldest(): void {
     const length = this.lengthAt(this.head);
-    this.head = (this.head + HEADER_BYTES + length) % this.ring!.length;
+    const capacity = this.ring!.length;
+    const next = this.head + HEADER_BYTES + length;
+    this.head = next >= capacity ? next - capacity : next;
     this.usedBytes -= HEADER_BYTES + length;
     this.frameBytes -= length;
     this.count--;
@@ -128,6 +136,7 @@ export class ReplayLog {
   private lengthAt(at: number): number {
     const ring = this.ring!;
     const capacity = ring.length;
+    if (at + HEADER_BYTES <= capacity) return ring.readUInt32BE(at);
     return ((ring[at]! << 24) | (ring[(at + 1) % capacity]! << 16) | (ring[(at + 2) % capacity]! << 8) | ring[(at + 3) % capacity]!) >>> 0;
   }
 

@@ -31,6 +31,23 @@ function flushAll(): void {
   awaitingFlush.length = 0;
 }
 
+/**
+ * What `sendCorkedFrames` writes: set just before the (synchronous) cork call, so no closure is
+ * made per write and none is kept per socket.
+ */
+const NO_FRAMES: Frame[] = [];
+let corkedSocket: WebSocket<unknown> | null = null;
+let corkedFrames: Frame[] = NO_FRAMES;
+
+function sendCorkedFrames(): void {
+  const ws = corkedSocket!;
+  const frames = corkedFrames;
+  for (let index = 0; index < frames.length; index++) {
+    // The check in send() keeps uWS under maxBackpressure, so nothing is dropped here.
+    if (ws.send(frames[index]!, false, false) === SEND_DROPPED) break;
+  }
+}
+
 /** A PeerSocket over a uWS WebSocket; guards every call after close (uWS would abort). */
 export class UwsPeerSocket<UserData> implements PeerSocket {
   private open = true;
@@ -86,12 +103,11 @@ export class UwsPeerSocket<UserData> implements PeerSocket {
     if (frames.length === 0 || !this.open) return;
     this.pending = [];
     this.pendingBytes = 0;
-    this.ws.cork(() => {
-      for (const frame of frames) {
-        // The check in send() keeps uWS under maxBackpressure, so nothing is dropped here.
-        if (this.ws.send(frame, false, false) === SEND_DROPPED) break;
-      }
-    });
+    corkedSocket = this.ws as WebSocket<unknown>;
+    corkedFrames = frames;
+    this.ws.cork(sendCorkedFrames);
+    corkedSocket = null;
+    corkedFrames = NO_FRAMES;
   }
 
   close(code: number, reason: string): void {

@@ -65,6 +65,10 @@ const signalFrameWith = (requestId: fc.Arbitrary<string | number | undefined>) =
     return JSON.stringify(message, null, indent);
   });
 const validSignalFrame = signalFrameWith(plainRequestId);
+/** The SDK's layout (JSON.stringify, no rid), which the scanner matches as fixed text first. */
+const canonicalSignalFrame = fc
+  .record({ room: roomName, to: peerId, payload: fc.jsonValue({ maxDepth: 4 }) })
+  .map((fields) => JSON.stringify({ type: 'signal', ...fields }));
 
 /** Characters that make and break JSON, for mutating frames one character at a time. */
 const jsonCharacter = fc.oneof(
@@ -83,9 +87,11 @@ function applyEdits(text: string, edits: { at: number; remove: number; insert: s
 }
 
 /** Signal frames with a few characters inserted, removed or replaced: mostly near misses. */
-const mutatedSignalFrame = fc.tuple(fc.oneof(validSignalFrame, fc.constant(OFFER)), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits));
+const mutatedSignalFrame = fc
+  .tuple(fc.oneof(validSignalFrame, canonicalSignalFrame, fc.constant(OFFER)), fc.array(edit, { minLength: 1, maxLength: 3 }))
+  .map(([text, edits]) => applyEdits(text, edits));
 
-const anyFrame = fc.oneof(signalFrameWith(anyRequestId), mutatedSignalFrame, fc.json(), fc.string(), fc.string({ unit: 'binary' }));
+const anyFrame = fc.oneof(signalFrameWith(anyRequestId), canonicalSignalFrame, mutatedSignalFrame, fc.json(), fc.string(), fc.string({ unit: 'binary' }));
 
 describe('scanSignalFrame', () => {
   it('reads the envelope fields and keeps the payload as the exact text the client sent', () => {
@@ -144,6 +150,34 @@ describe('scanSignalFrame', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('reads the SDK layout through its fixed-text path with the same fields, and leaves near misses to the general walk', () => {
+    fc.assert(
+      fc.property(canonicalSignalFrame, (text) => {
+        const parsed = parseAsSignal(text)!;
+        expect(scanSignalFrame(text)).toEqual({ room: parsed.room, to: parsed.to, rid: undefined, payloadJson: rawMemberValue(text, 'payload') });
+      }),
+      { numRuns: 500 },
+    );
+    // Canonical up to the payload, then something the fixed-text path does not take.
+    expect(scanSignalFrame('{"type":"signal","room":"r","to":"p","payload":1,"rid":2}')).toEqual({ room: 'r', to: 'p', rid: 2, payloadJson: '1' });
+    expect(scanSignalFrame('{"type":"signal","room":"r","to":"p","payload": [1] \n}\t')).toEqual({ room: 'r', to: 'p', rid: undefined, payloadJson: '[1]' });
+    expect(scanSignalFrame('{"type":"signal","room":"r","to":"p" ,"payload":1}')).toEqual({ room: 'r', to: 'p', rid: undefined, payloadJson: '1' });
+    for (const frame of [
+      '{"type":"signal","room":"r","to":"p","payload":1,"payload":2}',
+      '{"type":"signal","room":"r","to":"p","payload":1}}',
+      '{"type":"signal","room":"r","to":"p","payload":1',
+      '{"type":"signal","room":"r","to":"","payload":1}',
+      '{"type":"signal","room":"","to":"p","payload":1}',
+      '{"type":"signal","room":"_r","to":"p","payload":1}',
+      `{"type":"signal","room":"${'r'.repeat(129)}","to":"p","payload":1}`,
+      `{"type":"signal","room":"r","to":"${'p'.repeat(65)}","payload":1}`,
+      '{"type":"signal","room":"r","to":"p","payload":"\\u12"}',
+      '{"type":"signal","room":"r","to":"p","payload":}',
+    ]) {
+      expect(scanSignalFrame(frame), frame).toBeNull();
+    }
   });
 
   it('accepts a frame only when JSON.parse and the signal schema accept it, with the same fields', () => {

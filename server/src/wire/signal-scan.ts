@@ -233,6 +233,45 @@ const KEY_LENGTH: Record<number, number> = { [KEY_TYPE]: 4, [KEY_ROOM]: 4, [KEY_
  * less than valid (the caller then decodes it the general way, which explains what is wrong).
  */
 export function scanSignalFrame(text: string): ScannedSignal | null {
+  if (text.startsWith(CANONICAL_HEAD)) {
+    const canonical = scanCanonicalSignal(text);
+    if (canonical !== null) return canonical;
+  }
+  return scanAnySignal(text);
+}
+
+/** How JSON.stringify writes a signal without rid (the SDK's shape): `{"type":"signal","room":"…","to":"…","payload":…}`. */
+const CANONICAL_HEAD = '{"type":"signal","room":"';
+const CANONICAL_TO = '","to":"';
+const CANONICAL_PAYLOAD = '","payload":';
+
+/**
+ * The canonical layout, matched as fixed text around the room, the peer id and the payload:
+ * a handful of native comparisons instead of a key-by-key walk. Anything else in any position
+ * returns null and the frame is scanned the general way (which may still accept it).
+ */
+function scanCanonicalSignal(text: string): ScannedSignal | null {
+  const roomStart = CANONICAL_HEAD.length;
+  if (!isAlphanumeric(text.charCodeAt(roomStart))) return null;
+  let index = roomStart + 1;
+  while (isRoomCharacter(text.charCodeAt(index))) index++;
+  if (index - roomStart > MAX_ROOM_LENGTH || !text.startsWith(CANONICAL_TO, index)) return null;
+  const room = text.slice(roomStart, index);
+  const toStart = index + CANONICAL_TO.length;
+  index = toStart;
+  while (isPeerIdCharacter(text.charCodeAt(index))) index++;
+  if (index === toStart || index - toStart > MAX_PEER_ID_LENGTH || !text.startsWith(CANONICAL_PAYLOAD, index)) return null;
+  const to = text.slice(toStart, index);
+  const payloadStart = skipSpace(text, index + CANONICAL_PAYLOAD.length);
+  const payloadEnd = skipJsonValue(text, payloadStart);
+  if (payloadEnd < 0) return null;
+  index = skipSpace(text, payloadEnd);
+  if (text.charCodeAt(index) !== CLOSE_BRACE || skipSpace(text, index + 1) !== text.length) return null;
+  return { room, to, rid: undefined, payloadJson: text.slice(payloadStart, payloadEnd) };
+}
+
+/** Any key order, optional rid, whitespace anywhere JSON allows it. */
+function scanAnySignal(text: string): ScannedSignal | null {
   let index = skipSpace(text, 0);
   if (text.charCodeAt(index) !== OPEN_BRACE) return null;
   let seen = 0;
