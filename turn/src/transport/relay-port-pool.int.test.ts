@@ -74,6 +74,32 @@ describe('relayed socket recycling', () => {
     second.close();
   });
 
+  it('closes a kept socket that an old peer still sends to instead of handing it to the next allocation', async () => {
+    const old = await peer();
+    cleanup.push(() => old.socket.close());
+    // The draw among kept sockets is random: eight rounds, so a pool that ignored the traffic would pass by luck 1 time in 256.
+    for (let round = 0; round < 8; round++) {
+      const ports = pool(8);
+      const quiet = await open(ports);
+      const busy = await open(ports);
+      quiet.close();
+      busy.close();
+      expect(ports.recycledSockets).toBe(2);
+      old.socket.send(Buffer.from('still talking'), busy.port, '127.0.0.1');
+      await waitFor(() => ports.recycledSocketsHeardFrom === 1, { what: 'datagram at the kept socket' });
+      const next = await open(ports);
+      expect(next.port).toBe(quiet.port);
+      const fresh = await open(ports);
+      expect(ports.recycledSockets).toBe(0);
+      expect(ports.portsInUse).toBe(2);
+      // The busy socket was closed and its port freed (a fresh bind may even draw that port again).
+      if (fresh.port !== busy.port) await waitFor(async () => ((await canBind(busy.port)) ? true : undefined), { what: 'port of the busy socket freed' });
+      ports.close();
+      next.close();
+      fresh.close();
+    }
+  });
+
   it('keeps at most the configured number of released sockets and frees the ports of the rest', async () => {
     const ports = pool(2);
     cleanup.push(() => ports.close());

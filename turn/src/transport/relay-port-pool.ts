@@ -17,8 +17,10 @@ import { literalLookup } from './literal-lookup.js';
  * old allocation held reaches the new one. The new allocation starts with no permissions and no
  * channels, so a datagram an old peer still sends to the port is discarded like any datagram from
  * a peer without a permission (RFC 8656 §10.3) — the same thing that happens when the kernel hands
- * a just-closed port to a new socket. The port is drawn at random from the kept set, and EVEN-PORT
- * requests always bind afresh.
+ * a just-closed port to a new socket. A kept socket that receives anything while it waits (old
+ * peers still sending) is closed instead of reused, so a port whose previous peers are still
+ * active does not go to a new allocation. The port is drawn at random from the kept set, and
+ * EVEN-PORT requests always bind afresh.
  */
 const RESERVATION_HOLD_MS = 30_000;
 const MAX_BIND_ATTEMPTS = 64;
@@ -30,6 +32,8 @@ type PeerReceiver = (datagram: Buffer, peerAddress: string, peerPort: number) =>
 class BoundRelayPort {
   /** The receiver of the current lease; null while the socket waits for reuse (datagrams are discarded). */
   receiver: PeerReceiver | null = null;
+  /** A datagram arrived while the socket waited for reuse: someone still sends to the old relayed address. */
+  heardWhileIdle = false;
 
   constructor(
     readonly family: 4 | 6,
@@ -40,6 +44,7 @@ class BoundRelayPort {
     socket.on('message', (datagram, remote) => {
       const receiver = this.receiver;
       if (receiver !== null) receiver(datagram, remote.address, remote.port);
+      else this.heardWhileIdle = true;
     });
     // A send to an unreachable peer surfaces as an error event on some systems; it concerns one packet only.
     socket.on('error', () => undefined);
@@ -123,6 +128,13 @@ export class RelayPortPool implements RelaySocketFactory {
     return this.recycled[4].length + this.recycled[6].length;
   }
 
+  /** Kept sockets that received a datagram while waiting; the next Allocate that meets them closes them. */
+  get recycledSocketsHeardFrom(): number {
+    let count = 0;
+    for (const family of [4, 6] as const) for (const bound of this.recycled[family]) if (bound.heardWhileIdle) count++;
+    return count;
+  }
+
   private candidate(evenOnly: boolean): number | null {
     const { minPort, maxPort } = this.options;
     const span = maxPort - minPort + 1;
@@ -168,6 +180,7 @@ export class RelayPortPool implements RelaySocketFactory {
   private released(bound: BoundRelayPort): void {
     const kept = this.recycled[bound.family];
     if (!this.closing && kept.length < this.options.recycledSocketsPerFamily) {
+      bound.heardWhileIdle = false;
       kept.push(bound);
       return;
     }
@@ -179,15 +192,21 @@ export class RelayPortPool implements RelaySocketFactory {
     this.used.delete(bound.port);
   }
 
-  /** A recycled socket of `family` at a random index of the kept set, or null when none is kept. */
+  /**
+   * A recycled socket of `family` at a random index of the kept set, or null when none is left.
+   * Sockets that heard from someone while they waited are closed on the way, not handed out.
+   */
   private takeRecycled(family: 4 | 6): BoundRelayPort | null {
     const kept = this.recycled[family];
-    if (kept.length === 0) return null;
-    const index = kept.length === 1 ? 0 : randomInt(kept.length);
-    const bound = kept[index]!;
-    kept[index] = kept[kept.length - 1]!;
-    kept.pop();
-    return bound;
+    while (kept.length > 0) {
+      const index = kept.length === 1 ? 0 : randomInt(kept.length);
+      const bound = kept[index]!;
+      kept[index] = kept[kept.length - 1]!;
+      kept.pop();
+      if (!bound.heardWhileIdle) return bound;
+      this.discard(bound);
+    }
+    return null;
   }
 
   async open(request: RelayOpenRequest): Promise<RelayOpenResult> {
