@@ -74,6 +74,22 @@ describe('relayed socket recycling', () => {
     second.close();
   });
 
+  it('closes, instead of keeping, a socket that received anything during its allocation', async () => {
+    const ports = pool(8);
+    cleanup.push(() => ports.close());
+    const sender = await peer();
+    cleanup.push(() => sender.socket.close());
+    const used = await open(ports);
+    const got: string[] = [];
+    used.setReceiver((datagram) => got.push(datagram.toString()));
+    sender.socket.send(Buffer.from('relayed once'), used.port, '127.0.0.1');
+    await waitFor(() => got.length === 1, { what: 'datagram during the allocation' });
+    used.close();
+    expect(ports.recycledSockets).toBe(0);
+    expect(ports.portsInUse).toBe(0);
+    await waitFor(async () => ((await canBind(used.port)) ? true : undefined), { what: 'port freed' });
+  });
+
   it('closes a kept socket that an old peer still sends to instead of handing it to the next allocation', async () => {
     const old = await peer();
     cleanup.push(() => old.socket.close());

@@ -17,10 +17,12 @@ import { literalLookup } from './literal-lookup.js';
  * old allocation held reaches the new one. The new allocation starts with no permissions and no
  * channels, so a datagram an old peer still sends to the port is discarded like any datagram from
  * a peer without a permission (RFC 8656 §10.3) — the same thing that happens when the kernel hands
- * a just-closed port to a new socket. A kept socket that receives anything while it waits (old
- * peers still sending) is closed instead of reused, so a port whose previous peers are still
- * active does not go to a new allocation. The port is drawn at random from the kept set, and
- * EVEN-PORT requests always bind afresh.
+ * a just-closed port to a new socket. Only sockets that never received a datagram are kept:
+ * a socket any peer has sent to (during its allocation or while it waits) is closed as before, so
+ * a relayed address somebody knows and uses never passes to a new allocation, and allocations that
+ * carried traffic (every WebRTC allocation that took part in ICE) end exactly as without
+ * recycling. The port is drawn at random from the kept set, and EVEN-PORT requests always bind
+ * afresh.
  */
 const RESERVATION_HOLD_MS = 30_000;
 const MAX_BIND_ATTEMPTS = 64;
@@ -32,8 +34,8 @@ type PeerReceiver = (datagram: Buffer, peerAddress: string, peerPort: number) =>
 class BoundRelayPort {
   /** The receiver of the current lease; null while the socket waits for reuse (datagrams are discarded). */
   receiver: PeerReceiver | null = null;
-  /** A datagram arrived while the socket waited for reuse: someone still sends to the old relayed address. */
-  heardWhileIdle = false;
+  /** A datagram has arrived on this socket since it was bound: somebody knows the address, so it is not reused. */
+  heard = false;
 
   constructor(
     readonly family: 4 | 6,
@@ -42,9 +44,9 @@ class BoundRelayPort {
     readonly socket: Socket,
   ) {
     socket.on('message', (datagram, remote) => {
+      this.heard = true;
       const receiver = this.receiver;
       if (receiver !== null) receiver(datagram, remote.address, remote.port);
-      else this.heardWhileIdle = true;
     });
     // A send to an unreachable peer surfaces as an error event on some systems; it concerns one packet only.
     socket.on('error', () => undefined);
@@ -131,7 +133,7 @@ export class RelayPortPool implements RelaySocketFactory {
   /** Kept sockets that received a datagram while waiting; the next Allocate that meets them closes them. */
   get recycledSocketsHeardFrom(): number {
     let count = 0;
-    for (const family of [4, 6] as const) for (const bound of this.recycled[family]) if (bound.heardWhileIdle) count++;
+    for (const family of [4, 6] as const) for (const bound of this.recycled[family]) if (bound.heard) count++;
     return count;
   }
 
@@ -176,11 +178,10 @@ export class RelayPortPool implements RelaySocketFactory {
     return new RelayLease(bound, this.releaseBound);
   }
 
-  /** A lease ended: keep its socket for the next Allocate if there is room, else close it and free the port. */
+  /** A lease ended: keep a socket nobody has sent to for the next Allocate if there is room, else close it and free the port. */
   private released(bound: BoundRelayPort): void {
     const kept = this.recycled[bound.family];
-    if (!this.closing && kept.length < this.options.recycledSocketsPerFamily) {
-      bound.heardWhileIdle = false;
+    if (!this.closing && !bound.heard && kept.length < this.options.recycledSocketsPerFamily) {
       kept.push(bound);
       return;
     }
@@ -203,7 +204,7 @@ export class RelayPortPool implements RelaySocketFactory {
       const bound = kept[index]!;
       kept[index] = kept[kept.length - 1]!;
       kept.pop();
-      if (!bound.heardWhileIdle) return bound;
+      if (!bound.heard) return bound;
       this.discard(bound);
     }
     return null;
