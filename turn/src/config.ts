@@ -48,6 +48,13 @@ export const TurnConfigSchema = z
         .boolean()
         .default(true)
         .meta({ description: "Hand packets addressed to another allocation's relayed address on this node straight to it instead of through the network" }),
+      recycledSockets: z
+        .number()
+        .int()
+        .min(0)
+        .max(1024)
+        .default(64)
+        .meta({ description: 'Relayed sockets released by ended allocations kept bound for reuse by the next Allocate, per address family (0 = close each one)' }),
     }),
     auth: section({
       secrets: z.array(z.string().min(1)).default([]).meta({ description: 'Shared secrets of the REST credentials (any one verifies; rotate by adding)', secret: true }),

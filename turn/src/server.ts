@@ -128,7 +128,7 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     config.relay.hairpin ? (address, port) => allocations.byRelayedAddress(address, port) : null,
   );
   const bindAddresses = relayBindAddresses(config, logger);
-  const pool = new RelayPortPool({ bindAddresses, minPort: config.relay.minPort, maxPort: config.relay.maxPort });
+  const pool = new RelayPortPool({ bindAddresses, minPort: config.relay.minPort, maxPort: config.relay.maxPort, recycledSocketsPerFamily: config.relay.recycledSockets });
   const external: { 4?: string; 6?: string } = {
     4: config.externalIp !== '' ? canonicalIp(config.externalIp)! : bindAddresses[4],
     6: config.externalIpv6 !== '' ? canonicalIp(config.externalIpv6)! : bindAddresses[6],

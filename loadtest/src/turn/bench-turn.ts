@@ -312,7 +312,7 @@ async function allocationsPerSecond(server: RunningServer, creds: LoadCredential
     await Promise.all(
       Array.from({ length: ALLOCATION_WORKERS }, async () => {
         while (performance.now() < deadline) {
-          const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress());
+          const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress(), false);
           try {
             await client.allocate();
             await client.release();
@@ -368,7 +368,7 @@ async function pacedAllocationCosts(names: ServerName[], creds: LoadCredentials)
             inFlight++;
             cycles.push(
               (async () => {
-                const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress());
+                const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress(), false);
                 try {
                   await client.allocate();
                   await client.release();

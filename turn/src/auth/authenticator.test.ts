@@ -114,4 +114,26 @@ describe('long-term REST credential checks', () => {
     const message = request(auth, { username: future, passwordAlgorithm: PASSWORD_ALGORITHM_SHA256, offered: [PASSWORD_ALGORITHM_SHA256] });
     expect(auth.authenticate(message, CLIENT, NOW_MS, true)).toMatchObject({ ok: false, code: 400, reason: 'bad_password_algorithms' });
   });
+
+  it('gives a remembered username the same answers as a new one: wrong password, other algorithm, expiry and revocation still apply', () => {
+    const revocations = new RevocationList();
+    const auth = authenticator('allocate-only', revocations);
+    const soon = `${NOW_MS / 1000 + 5}:dXNlcg.cm9vbQ.tag2`;
+    // First use puts the username in the cache with its MD5 keys.
+    expect(auth.authenticate(request(auth, { username: soon }), CLIENT, NOW_MS, true)).toMatchObject({ ok: true, userId: 'user', room: 'room' });
+    expect(auth.authenticate(request(auth, { username: soon, password: 'guess' }), CLIENT, NOW_MS, true)).toMatchObject({ code: 401, reason: 'bad_integrity' });
+    expect(auth.authenticate(request(auth, { username: soon, password: turnPassword('unknown-secret', soon) }), CLIENT, NOW_MS, false)).toMatchObject({ code: 401, reason: 'bad_integrity' });
+    // SHA-256 keys are derived separately from the MD5 ones of the same username; both keep working.
+    const sha256 = request(auth, { username: soon, integrity: 'sha256', passwordAlgorithm: PASSWORD_ALGORITHM_SHA256 });
+    expect(auth.authenticate(sha256, CLIENT, NOW_MS, true)).toMatchObject({ ok: true, integrity: 'sha256' });
+    expect(auth.authenticate(request(auth, { username: soon, passwordAlgorithm: PASSWORD_ALGORITHM_MD5 }), CLIENT, NOW_MS, true)).toMatchObject({ ok: true, integrity: 'sha1' });
+    const sha256WithWrongPassword = request(auth, { username: soon, password: 'guess', integrity: 'sha256', passwordAlgorithm: PASSWORD_ALGORITHM_SHA256 });
+    expect(auth.authenticate(sha256WithWrongPassword, CLIENT, NOW_MS, true)).toMatchObject({ code: 401, reason: 'bad_integrity' });
+    // The cached expiry is still compared with the clock of each request.
+    expect(auth.authenticate(request(auth, { username: soon }), CLIENT, NOW_MS + 6_000, true)).toMatchObject({ code: 401, reason: 'expired_credential' });
+    revocations.add({ userId: 'user', untilSeconds: NOW_MS / 1000 + 60 }, NOW_MS / 1000);
+    expect(auth.authenticate(request(auth, { username: soon }), CLIENT, NOW_MS, false)).toMatchObject({ code: 401, reason: 'revoked' });
+    // A username that does not parse is refused every time (and never remembered as valid).
+    for (let i = 0; i < 2; i++) expect(auth.authenticate(request(auth, { username: 'not-rest' }), CLIENT, NOW_MS, true)).toMatchObject({ code: 401, reason: 'unknown_username' });
+  });
 });

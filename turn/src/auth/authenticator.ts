@@ -1,4 +1,4 @@
-import { parseTurnUsername, turnPassword } from '../credentials.js';
+import { parseTurnUsername, turnPassword, type ParsedTurnUsername } from '../credentials.js';
 import { decodePasswordAlgorithm, decodePasswordAlgorithms, decodeText } from '../stun/attributes.js';
 import {
   ATTR_NONCE,
@@ -81,26 +81,50 @@ export interface AuthenticatorOptions {
   revocations: RevocationList;
 }
 
-/** Keys derived per (username, password algorithm), so a client's later requests skip HMAC + MD5. */
-const KEY_CACHE_ENTRIES = 10_000;
+/**
+ * What a node remembers per REST username: the parsed fields and, per password algorithm, the
+ * keys derived under each secret — so a username's later requests skip the parse, the HMAC of the
+ * password and the MD5/SHA-256 of the key. Bounded (oldest out first), so no number of distinct
+ * usernames grows it; only usernames that parse are kept.
+ */
+const CACHED_USERNAMES = 10_000;
+
+interface KnownUsername {
+  parsed: ParsedTurnUsername;
+  /** Candidate keys, one per secret in `secrets` order, for MD5 and SHA-256 password algorithms. */
+  md5Keys: Buffer[] | null;
+  sha256Keys: Buffer[] | null;
+}
 
 export class Authenticator {
   readonly nonces: NonceIssuer;
-  /** username|algorithm → candidate keys, one per secret, in `secrets` order. */
-  private readonly keyCache = new Map<string, Buffer[]>();
+  private readonly usernames = new Map<string, KnownUsername>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.nonces = new NonceIssuer(options.secrets, options.nonceLifetimeSeconds);
   }
 
-  private candidateKeys(username: string, realm: string, passwordAlgorithm: number): Buffer[] {
-    const cacheKey = `${passwordAlgorithm}|${username}`;
-    let keys = this.keyCache.get(cacheKey);
-    if (!keys) {
+  /** The parsed username from the cache, or parsed now and remembered; null when it is not a REST username. */
+  private known(username: string): KnownUsername | null {
+    let entry = this.usernames.get(username);
+    if (entry === undefined) {
+      const parsed = parseTurnUsername(username);
+      if (parsed === null) return null;
+      entry = { parsed, md5Keys: null, sha256Keys: null };
+      if (this.usernames.size >= CACHED_USERNAMES) this.usernames.delete(this.usernames.keys().next().value!);
+      this.usernames.set(username, entry);
+    }
+    return entry;
+  }
+
+  /** Keys of `username` under every secret; `realm` is this server's (checked before). */
+  private candidateKeys(entry: KnownUsername, username: string, realm: string, passwordAlgorithm: number): Buffer[] {
+    const sha256 = passwordAlgorithm === PASSWORD_ALGORITHM_SHA256;
+    let keys = sha256 ? entry.sha256Keys : entry.md5Keys;
+    if (keys === null) {
       keys = this.options.secrets.map((secret) => longTermKey(username, realm, turnPassword(secret, username), passwordAlgorithm));
-      // Oldest entry out first: a bounded cache that any number of distinct usernames cannot grow.
-      if (this.keyCache.size >= KEY_CACHE_ENTRIES) this.keyCache.delete(this.keyCache.keys().next().value!);
-      this.keyCache.set(cacheKey, keys);
+      if (sha256) entry.sha256Keys = keys;
+      else entry.md5Keys = keys;
     }
     return keys;
   }
@@ -145,15 +169,16 @@ export class Authenticator {
 
     // "If the value of the USERNAME or USERHASH attribute is not valid, the server MUST generate
     // an error response with an error code of 401 (Unauthenticated)."
-    const parsed = parseTurnUsername(username);
-    if (parsed === null) return { ok: false, code: ERROR_UNAUTHENTICATED, reason: 'unknown_username' };
+    const known = this.known(username);
+    if (known === null) return { ok: false, code: ERROR_UNAUTHENTICATED, reason: 'unknown_username' };
+    const parsed = known.parsed;
     if (realm !== this.options.realm) return { ok: false, code: ERROR_UNAUTHENTICATED, reason: 'wrong_realm' };
 
     // "Using the password associated with the username ... compute the value for the message
     // integrity ... If the resulting value does not match ... 401." Any rotation secret may match.
     let key: Buffer | null = null;
     let integrity: IntegrityAlgorithm | null = null;
-    for (const candidate of this.candidateKeys(username, realm, passwordAlgorithm)) {
+    for (const candidate of this.candidateKeys(known, username, realm, passwordAlgorithm)) {
       integrity = verifyIntegrity(message, candidate);
       if (integrity) {
         key = candidate;

@@ -5,8 +5,9 @@ import { AUTH_FAILURE_REASONS } from '../auth/authenticator.js';
 import { DROP_REASONS, type RelayCounters } from '../relay/counters.js';
 
 /**
- * Every metric of the TURN relay, in one registry. Control-plane events increment counters
- * directly; data-plane counters are plain numbers in RelayCounters, copied in at scrape time.
+ * Every metric of the TURN relay, in one registry. Per-request counts and data-plane counters are
+ * plain numbers between scrapes (RelayCounters, PendingCount), added to the prom-client counters
+ * when a scrape collects them.
  * Labels are bounded sets (method, code, reason, direction, transport), never users, rooms or IPs.
  */
 export interface TurnMetricSources {
@@ -29,6 +30,13 @@ function scrapedCounter(counter: Counter<string>, read: () => number, labels: Re
   };
 }
 
+/** One label set of a per-request counter: counted as a plain number, added to the counter at scrape time. */
+interface PendingCount {
+  counter: Counter<string>;
+  labels: Record<string, string>;
+  pending: number;
+}
+
 export class TurnMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<'method' | 'code'>;
@@ -39,11 +47,13 @@ export class TurnMetrics {
 
   constructor(sources: TurnMetricSources) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'parley_turn_requests_total', help: 'STUN/TURN requests answered, by method and response code (200 = success)', labelNames: ['method', 'code'], registers });
-    this.authFailures = new Counter({ name: 'parley_turn_auth_failures_total', help: 'Requests refused by authentication, by reason', labelNames: ['reason'], registers });
+    // Whichever of these a scrape collects first brings all pending per-request counts in.
+    const collect = () => this.flushPending();
+    this.requests = new Counter({ name: 'parley_turn_requests_total', help: 'STUN/TURN requests answered, by method and response code (200 = success)', labelNames: ['method', 'code'], registers, collect });
+    this.authFailures = new Counter({ name: 'parley_turn_auth_failures_total', help: 'Requests refused by authentication, by reason', labelNames: ['reason'], registers, collect });
     for (const reason of AUTH_FAILURE_REASONS) this.authFailures.inc({ reason }, 0);
-    this.allocationsCreated = new Counter({ name: 'parley_turn_allocations_created_total', help: 'Allocations created, by client transport', labelNames: ['transport'], registers });
-    this.allocationsEnded = new Counter({ name: 'parley_turn_allocations_ended_total', help: 'Allocations ended, by reason', labelNames: ['reason'], registers });
+    this.allocationsCreated = new Counter({ name: 'parley_turn_allocations_created_total', help: 'Allocations created, by client transport', labelNames: ['transport'], registers, collect });
+    this.allocationsEnded = new Counter({ name: 'parley_turn_allocations_ended_total', help: 'Allocations ended, by reason', labelNames: ['reason'], registers, collect });
     this.malformed = new Counter({ name: 'parley_turn_malformed_messages_total', help: 'STUN messages discarded as malformed, by decode failure', labelNames: ['reason'], registers });
 
     // The data-plane sync runs once per scrape, from the first of these metrics collected.
@@ -136,34 +146,43 @@ export class TurnMetrics {
   }
 
   /**
-   * Label children resolved once per label value: inc() with a label object hashes the labels on
-   * every call, and these run per request. The label sets are bounded, so the map is too.
+   * Per-request counts by label set. prom-client's inc() hashes the label object on every call
+   * (even through a resolved child), which showed up in allocation profiles; a plain number per
+   * label set costs a map lookup. The label sets are bounded, so the map is too.
    */
-  private readonly children = new Map<string, { inc(): void }>();
+  private readonly pending = new Map<string, PendingCount>();
 
-  private child(key: string, resolve: () => { inc(): void }): { inc(): void } {
-    let child = this.children.get(key);
-    if (child === undefined) {
-      child = resolve();
-      this.children.set(key, child);
+  private count(key: string, counter: Counter<string>, labels: () => Record<string, string>): void {
+    let entry = this.pending.get(key);
+    if (entry === undefined) {
+      entry = { counter, labels: labels(), pending: 0 };
+      this.pending.set(key, entry);
     }
-    return child;
+    entry.pending++;
+  }
+
+  private flushPending(): void {
+    for (const entry of this.pending.values()) {
+      if (entry.pending === 0) continue;
+      entry.counter.inc(entry.labels, entry.pending);
+      entry.pending = 0;
+    }
   }
 
   request(method: string, code: number): void {
-    this.child(`request|${method}|${code}`, () => this.requests.labels({ method, code: String(code) })).inc();
+    this.count(`request|${method}|${code}`, this.requests, () => ({ method, code: String(code) }));
   }
 
   allocationCreated(transport: string): void {
-    this.child(`created|${transport}`, () => this.allocationsCreated.labels({ transport })).inc();
+    this.count(`created|${transport}`, this.allocationsCreated, () => ({ transport }));
   }
 
   allocationEnded(reason: string): void {
-    this.child(`ended|${reason}`, () => this.allocationsEnded.labels({ reason })).inc();
+    this.count(`ended|${reason}`, this.allocationsEnded, () => ({ reason }));
   }
 
   authFailure(reason: AuthFailureReason): void {
-    this.child(`auth|${reason}`, () => this.authFailures.labels({ reason })).inc();
+    this.count(`auth|${reason}`, this.authFailures, () => ({ reason }));
   }
 
   text(): Promise<string> {
