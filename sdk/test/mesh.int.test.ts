@@ -178,6 +178,23 @@ describe('PeerMesh in Chromium through the Parley TURN relay', () => {
       }
       w.state.log = log;
     });
+    // The call is up before the relay goes: chat has flowed both ways. ICE "connected" comes
+    // before the SCTP association and the chat channel's open message; a relay stopped in that gap
+    // leaves the open message to SCTP's retransmission timer, which has backed off by seconds
+    // once the path is back (seen in CI: A's channel still not open 15 s after reconnection).
+    await page.evaluate(async () => {
+      const w = window as HarnessWindow;
+      const { meshes } = w.state as { meshes: Record<'A' | 'B', InstanceType<typeof w.parley.PeerMesh>> };
+      for (const [from, to] of [['B', 'A'], ['A', 'B']] as const) {
+        const received = new Promise<void>((resolve) => meshes[to].on('chat', () => resolve()));
+        const started = Date.now();
+        while (meshes[from].sendChat('call is up').sentTo.length === 0) {
+          if (Date.now() - started > 20_000) throw new Error(`${from}'s chat channel never opened`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await received;
+      }
+    });
     // Same ports, fresh process state: every allocation of the call is gone.
     const { udpPort, tcpPort } = own.turn;
     await own.stop();
