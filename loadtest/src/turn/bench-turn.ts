@@ -297,6 +297,20 @@ function nextClientAddress(): string {
   return `127.1.${clientAddressCounter >> 8}.${clientAddressCounter & 255 || 1}`;
 }
 
+/** One allocation cycle from a fresh client address (a new 5-tuple): Allocate → 401 → authenticated Allocate → Refresh(lifetime 0). False when any step failed. */
+async function allocationCycle(server: RunningServer, creds: LoadCredentials): Promise<boolean> {
+  const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress(), false);
+  try {
+    await client.allocate();
+    await client.release();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.close();
+  }
+}
+
 /**
  * Authenticated allocations per second: ALLOCATION_WORKERS workers, each looping over a fresh client socket (a new
  * 5-tuple): Allocate → 401 → authenticated Allocate → Refresh(lifetime 0).
@@ -312,16 +326,8 @@ async function allocationsPerSecond(server: RunningServer, creds: LoadCredential
     await Promise.all(
       Array.from({ length: ALLOCATION_WORKERS }, async () => {
         while (performance.now() < deadline) {
-          const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress(), false);
-          try {
-            await client.allocate();
-            await client.release();
-            completed++;
-          } catch {
-            failed++;
-          } finally {
-            client.close();
-          }
+          if (await allocationCycle(server, creds)) completed++;
+          else failed++;
         }
       }),
     );
@@ -367,19 +373,11 @@ async function pacedAllocationCosts(names: ServerName[], creds: LoadCredentials)
           for (; launched < due && inFlight < 256; launched++) {
             inFlight++;
             cycles.push(
-              (async () => {
-                const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress(), false);
-                try {
-                  await client.allocate();
-                  await client.release();
-                  completed++;
-                } catch {
-                  failed++;
-                } finally {
-                  client.close();
-                  inFlight--;
-                }
-              })(),
+              allocationCycle(server, creds).then((ok) => {
+                if (ok) completed++;
+                else failed++;
+                inFlight--;
+              }),
             );
           }
           await delay(5);
