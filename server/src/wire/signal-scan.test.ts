@@ -65,7 +65,7 @@ const signalFrameWith = (requestId: fc.Arbitrary<string | number | undefined>) =
     return JSON.stringify(message, null, indent);
   });
 const validSignalFrame = signalFrameWith(plainRequestId);
-/** The SDK's layout (JSON.stringify, no rid), which the scanner matches as fixed text first. */
+/** The SDK's layout (JSON.stringify, no rid), which the scanner checks with one whole-frame pattern first. */
 const canonicalSignalFrame = fc
   .record({ room: roomName, to: peerId, payload: fc.jsonValue({ maxDepth: 4 }) })
   .map((fields) => JSON.stringify({ type: 'signal', ...fields }));
@@ -152,7 +152,7 @@ describe('scanSignalFrame', () => {
     );
   });
 
-  it('reads the SDK layout through its fixed-text path with the same fields, and leaves near misses to the general walk', () => {
+  it('reads the SDK layout through its whole-frame pattern with the same fields, and leaves near misses to the general walk', () => {
     fc.assert(
       fc.property(canonicalSignalFrame, (text) => {
         const parsed = parseAsSignal(text)!;
@@ -160,10 +160,16 @@ describe('scanSignalFrame', () => {
       }),
       { numRuns: 500 },
     );
-    // Canonical up to the payload, then something the fixed-text path does not take.
+    // Canonical up to the payload, then something the whole-frame pattern does not take.
     expect(scanSignalFrame('{"type":"signal","room":"r","to":"p","payload":1,"rid":2}')).toEqual({ room: 'r', to: 'p', rid: 2, payloadJson: '1' });
     expect(scanSignalFrame('{"type":"signal","room":"r","to":"p","payload": [1] \n}\t')).toEqual({ room: 'r', to: 'p', rid: undefined, payloadJson: '[1]' });
     expect(scanSignalFrame('{"type":"signal","room":"r","to":"p" ,"payload":1}')).toEqual({ room: 'r', to: 'p', rid: undefined, payloadJson: '1' });
+    // Deeper than the whole-frame pattern reaches, and at the length limits of the ids.
+    const deep = '{"a":[{"b":[{"c":[1]}]}]}';
+    expect(scanSignalFrame(`{"type":"signal","room":"r","to":"p","payload":${deep}}`)).toEqual({ room: 'r', to: 'p', rid: undefined, payloadJson: deep });
+    const longRoom = `R${'.'.repeat(127)}`;
+    const longPeer = '-'.repeat(64);
+    expect(scanSignalFrame(`{"type":"signal","room":"${longRoom}","to":"${longPeer}","payload":"x"}`)).toEqual({ room: longRoom, to: longPeer, rid: undefined, payloadJson: '"x"' });
     for (const frame of [
       '{"type":"signal","room":"r","to":"p","payload":1,"payload":2}',
       '{"type":"signal","room":"r","to":"p","payload":1}}',

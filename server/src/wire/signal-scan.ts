@@ -1,5 +1,6 @@
 import type { RequestId } from '@parley/protocol';
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-chars.js';
+import { JSON_STRING_BODY_PATTERN, jsonValuePattern } from './json-pattern.js';
 
 /**
  * The fast path for `signal` frames, the relay's hot path: one pass over the text that checks
@@ -84,14 +85,11 @@ function isPeerIdCharacter(code: number): boolean {
 }
 
 /**
- * A JSON string's body and closing quote (RFC 8259 §7): runs of characters other than a quote,
- * a backslash or a control character, and the escapes \" \\ \/ \b \f \n \r \t \uXXXX. One
- * call of the regex engine per string (compiled to native code) is about twice as fast as a
- * charCodeAt loop over an SDP-sized string, and allocates nothing (sticky `test`). Written as
- * "run (escape run)*" so that no text can be split two ways: matching stays linear, with no
- * backtracking blow-up on a string that never closes.
+ * A JSON string's body and closing quote. One call of the regex engine per string (compiled to
+ * native code) is about twice as fast as a charCodeAt loop over an SDP-sized string, and
+ * allocates nothing (sticky `test`); the pattern matches in linear time (json-pattern.ts).
  */
-const STRING_BODY = /[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y;
+const STRING_BODY = new RegExp(JSON_STRING_BODY_PATTERN, 'y');
 
 /** Strings up to this length are checked with a plain loop. */
 const SHORT_STRING_LENGTH = 24;
@@ -233,11 +231,7 @@ const KEY_LENGTH: Record<number, number> = { [KEY_TYPE]: 4, [KEY_ROOM]: 4, [KEY_
  * less than valid (the caller then decodes it the general way, which explains what is wrong).
  */
 export function scanSignalFrame(text: string): ScannedSignal | null {
-  if (text.startsWith(CANONICAL_HEAD)) {
-    const canonical = scanCanonicalSignal(text);
-    if (canonical !== null) return canonical;
-  }
-  return scanAnySignal(text);
+  return scanCanonicalSignal(text) ?? scanAnySignal(text);
 }
 
 /** How JSON.stringify writes a signal without rid (the SDK's shape): `{"type":"signal","room":"…","to":"…","payload":…}`. */
@@ -246,28 +240,45 @@ const CANONICAL_TO = '","to":"';
 const CANONICAL_PAYLOAD = '","payload":';
 
 /**
- * The canonical layout, matched as fixed text around the room, the peer id and the payload:
- * a handful of native comparisons instead of a key-by-key walk. Anything else in any position
- * returns null and the frame is scanned the general way (which may still accept it).
+ * Payloads nested deeper than this take the general walk. The SDK's are two deep (a candidate
+ * object in the payload object); each level makes the pattern about four times larger.
+ */
+const CANONICAL_PAYLOAD_DEPTH = 3;
+
+/**
+ * The whole canonical frame as one pattern: the fixed text, the room name and peer id patterns
+ * of protocol/src/ids.ts with their length limits, and a payload of bounded depth with nothing
+ * after its closing brace. Sticky, so `test` allocates nothing.
+ */
+const CANONICAL_SIGNAL = new RegExp(
+  `${escapeForPattern(CANONICAL_HEAD)}[A-Za-z0-9][A-Za-z0-9._~:-]{0,${MAX_ROOM_LENGTH - 1}}` +
+    `${escapeForPattern(CANONICAL_TO)}[A-Za-z0-9_-]{1,${MAX_PEER_ID_LENGTH}}` +
+    `${escapeForPattern(CANONICAL_PAYLOAD)}${jsonValuePattern(CANONICAL_PAYLOAD_DEPTH)}\\}$`,
+  'y',
+);
+
+function escapeForPattern(text: string): string {
+  return text.replace(/[{}[\]()*+?.\\^$|]/g, '\\$&');
+}
+
+/**
+ * The canonical layout, checked in one regex call; the fields are then found by position (room
+ * names and peer ids contain no quote, and the payload ends just before the last character).
+ * Anything else returns null and the frame is scanned the general way (which may still accept it).
  */
 function scanCanonicalSignal(text: string): ScannedSignal | null {
+  CANONICAL_SIGNAL.lastIndex = 0;
+  if (!CANONICAL_SIGNAL.test(text)) return null;
   const roomStart = CANONICAL_HEAD.length;
-  if (!isAlphanumeric(text.charCodeAt(roomStart))) return null;
-  let index = roomStart + 1;
-  while (isRoomCharacter(text.charCodeAt(index))) index++;
-  if (index - roomStart > MAX_ROOM_LENGTH || !text.startsWith(CANONICAL_TO, index)) return null;
-  const room = text.slice(roomStart, index);
-  const toStart = index + CANONICAL_TO.length;
-  index = toStart;
-  while (isPeerIdCharacter(text.charCodeAt(index))) index++;
-  if (index === toStart || index - toStart > MAX_PEER_ID_LENGTH || !text.startsWith(CANONICAL_PAYLOAD, index)) return null;
-  const to = text.slice(toStart, index);
-  const payloadStart = skipSpace(text, index + CANONICAL_PAYLOAD.length);
-  const payloadEnd = skipJsonValue(text, payloadStart);
-  if (payloadEnd < 0) return null;
-  index = skipSpace(text, payloadEnd);
-  if (text.charCodeAt(index) !== CLOSE_BRACE || skipSpace(text, index + 1) !== text.length) return null;
-  return { room, to, rid: undefined, payloadJson: text.slice(payloadStart, payloadEnd) };
+  const roomEnd = text.indexOf('"', roomStart);
+  const toStart = roomEnd + CANONICAL_TO.length;
+  const toEnd = text.indexOf('"', toStart);
+  return {
+    room: text.slice(roomStart, roomEnd),
+    to: text.slice(toStart, toEnd),
+    rid: undefined,
+    payloadJson: text.slice(toEnd + CANONICAL_PAYLOAD.length, text.length - 1),
+  };
 }
 
 /** Any key order, optional rid, whitespace anywhere JSON allows it. */

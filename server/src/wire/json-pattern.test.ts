@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonValuePattern } from './json-pattern.js';
+
+const MAX_DEPTH = 3;
+const WHOLE_VALUE = new RegExp(`^${jsonValuePattern(MAX_DEPTH)}$`);
+
+/** Containers nested around the deepest scalar: 0 for a scalar, 1 for `[1]`, 2 for `[{"a":1}]`... */
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, depthOf(child)), 0);
+}
+
+function parse(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Characters that make and break JSON. */
+const jsonCharacter = fc.oneof(
+  fc.constantFrom(...'{}[]":,\\ \t\n\r0123456789-+.eEtrufalsn/bu'.split(''), '\u0000', '\u001f', '\u007f', 'é', '\ud800', '\\u00', '\\x'),
+  fc.string({ maxLength: 2 }),
+);
+const edit = fc.record({ at: fc.nat(), remove: fc.nat(3), insert: fc.array(jsonCharacter, { maxLength: 2 }).map((parts) => parts.join('')) });
+
+function applyEdits(text: string, edits: { at: number; remove: number; insert: string }[]): string {
+  for (const { at, remove, insert } of edits) {
+    const position = at % (text.length + 1);
+    text = text.slice(0, position) + insert + text.slice(position + remove);
+  }
+  return text;
+}
+
+const values = fc.jsonValue({ maxDepth: MAX_DEPTH + 1 });
+const texts = fc.oneof(
+  values.map((value) => JSON.stringify(value)),
+  fc.tuple(values, fc.constantFrom(1, '\t', ' \r\n')).map(([value, indent]) => JSON.stringify(value, null, indent).trim()),
+  fc.tuple(values.map((value) => JSON.stringify(value)), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits)),
+  fc.array(jsonCharacter, { maxLength: 12 }).map((parts) => parts.join('')),
+);
+
+describe('jsonValuePattern', () => {
+  it(`matches exactly the JSON texts JSON.parse accepts that nest at most ${MAX_DEPTH} deep (no whitespace around the value)`, () => {
+    let matched = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        const parsed = parse(text);
+        const expected = parsed.ok && depthOf(parsed.value) <= MAX_DEPTH && text.trim() === text;
+        const actual = WHOLE_VALUE.test(text);
+        if (actual) matched++;
+        expect(actual, text).toBe(expected);
+      }),
+      { numRuns: 4000 },
+    );
+    expect(matched).toBeGreaterThan(500);
+  });
+
+  it('takes every escape and rejects raw control characters, bad escapes and bad numbers', () => {
+    for (const good of ['"\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00"', '-0', '0.5e-7', '1E+2', '{}', '[]', '[[[1]]]', '{ "a" : [ 1 , { "b" : null } ] }', '"日本語 🎉"']) {
+      expect(WHOLE_VALUE.test(good), good).toBe(true);
+    }
+    for (const bad of ['"a\u0000"', '"tab\there"', '"\\x41"', '"\\u12"', '"\\ "', '01', '+1', '.5', '1.', '-', '1e', 'NaN', 'tru', '[1,]', '{"a":1,}', '{a:1}', "'a'", '[[[[1]]]]', '[1] ', ' 1']) {
+      expect(WHOLE_VALUE.test(bad), bad).toBe(false);
+    }
+  });
+});
