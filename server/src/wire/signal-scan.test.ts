@@ -204,6 +204,22 @@ describe('scanSignalFrame', () => {
     // The generators reach the fast path often enough for this to mean something.
     expect(accepted).toBeGreaterThan(300);
   });
+  it('reads frames of the largest configurable message size (1 MiB) in their densest shapes, matching or failing late', () => {
+    const head = '{"type":"signal","room":"r","to":"p","payload":';
+    const size = 1024 * 1024;
+    const payloads = {
+      ones: `[${'1,'.repeat(size / 2 - 40)}1]`,
+      nested: `[[[${'1,'.repeat(size / 2 - 40)}1]]]`,
+      escapes: `"${'\\n'.repeat(size / 2 - 40)}"`,
+      members: `{${'"a":1,'.repeat(size / 6 - 40)}"b":1}`,
+    };
+    for (const [shape, payload] of Object.entries(payloads)) {
+      expect(scanSignalFrame(`${head}${payload}}`)?.payloadJson.length, shape).toBe(payload.length);
+      // One bad character just before the end: the frame is refused, and nothing throws.
+      const broken = `${payload.slice(0, -2)}x${payload.slice(-1)}`;
+      expect(scanSignalFrame(`${head}${broken}}`), shape).toBeNull();
+    }
+  });
 });
 
 describe('skipJsonValue', () => {

@@ -268,7 +268,14 @@ function escapeForPattern(text: string): string {
  */
 function scanCanonicalSignal(text: string): ScannedSignal | null {
   CANONICAL_SIGNAL.lastIndex = 0;
-  if (!CANONICAL_SIGNAL.test(text)) return null;
+  try {
+    if (!CANONICAL_SIGNAL.test(text)) return null;
+  } catch {
+    // The regex engine's backtracking stack is bounded; frames up to the largest configurable
+    // message (1 MiB, densest shapes) stay far below it (tested), but if it ever ran out, the
+    // frame would simply take the general walk.
+    return null;
+  }
   const roomStart = CANONICAL_HEAD.length;
   const roomEnd = text.indexOf('"', roomStart);
   const toStart = roomEnd + CANONICAL_TO.length;
