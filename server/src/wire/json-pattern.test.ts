@@ -1,3 +1,4 @@
+import { jsonCharacter, nearMisses } from '@parley/test-support/json-edits';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonValuePattern } from './json-pattern.js';
@@ -20,26 +21,11 @@ function parse(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** Characters that make and break JSON. */
-const jsonCharacter = fc.oneof(
-  fc.constantFrom(...'{}[]":,\\ \t\n\r0123456789-+.eEtrufalsn/bu'.split(''), '\u0000', '\u001f', '\u007f', 'é', '\ud800', '\\u00', '\\x'),
-  fc.string({ maxLength: 2 }),
-);
-const edit = fc.record({ at: fc.nat(), remove: fc.nat(3), insert: fc.array(jsonCharacter, { maxLength: 2 }).map((parts) => parts.join('')) });
-
-function applyEdits(text: string, edits: { at: number; remove: number; insert: string }[]): string {
-  for (const { at, remove, insert } of edits) {
-    const position = at % (text.length + 1);
-    text = text.slice(0, position) + insert + text.slice(position + remove);
-  }
-  return text;
-}
-
 const values = fc.jsonValue({ maxDepth: MAX_DEPTH + 1 });
 const texts = fc.oneof(
   values.map((value) => JSON.stringify(value)),
   fc.tuple(values, fc.constantFrom(1, '\t', ' \r\n')).map(([value, indent]) => JSON.stringify(value, null, indent).trim()),
-  fc.tuple(values.map((value) => JSON.stringify(value)), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits)),
+  nearMisses(values.map((value) => JSON.stringify(value))),
   fc.array(jsonCharacter, { maxLength: 12 }).map((parts) => parts.join('')),
 );
 

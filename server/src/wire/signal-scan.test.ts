@@ -1,4 +1,5 @@
 import { CLIENT_MESSAGE_SCHEMAS } from '@parley/protocol';
+import { jsonCharacter, nearMisses } from '@parley/test-support/json-edits';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeClientBytes, decodeClientFrame, parseClientFrame } from './decode.js';
@@ -70,26 +71,8 @@ const canonicalSignalFrame = fc
   .record({ room: roomName, to: peerId, payload: fc.jsonValue({ maxDepth: 4 }) })
   .map((fields) => JSON.stringify({ type: 'signal', ...fields }));
 
-/** Characters that make and break JSON, for mutating frames one character at a time. */
-const jsonCharacter = fc.oneof(
-  fc.constantFrom(...'{}[]":,\\ \t\n\r0123456789-+.eEtrufalsn/bu'.split(''), '\u0000', '\u001f', '\u2028', '\ud800', 'é', 'type', 'rid', 'signal', '"rid":1,', '"x":'),
-  fc.string({ maxLength: 2 }),
-);
-
-const edit = fc.record({ at: fc.nat(), remove: fc.nat(3), insert: fc.array(jsonCharacter, { maxLength: 2 }).map((parts) => parts.join('')) });
-
-function applyEdits(text: string, edits: { at: number; remove: number; insert: string }[]): string {
-  for (const { at, remove, insert } of edits) {
-    const position = at % (text.length + 1);
-    text = text.slice(0, position) + insert + text.slice(position + remove);
-  }
-  return text;
-}
-
 /** Signal frames with a few characters inserted, removed or replaced: mostly near misses. */
-const mutatedSignalFrame = fc
-  .tuple(fc.oneof(validSignalFrame, canonicalSignalFrame, fc.constant(OFFER)), fc.array(edit, { minLength: 1, maxLength: 3 }))
-  .map(([text, edits]) => applyEdits(text, edits));
+const mutatedSignalFrame = nearMisses(fc.oneof(validSignalFrame, canonicalSignalFrame, fc.constant(OFFER)));
 
 const anyFrame = fc.oneof(signalFrameWith(anyRequestId), canonicalSignalFrame, mutatedSignalFrame, fc.json(), fc.string(), fc.string({ unit: 'binary' }));
 
@@ -224,7 +207,7 @@ describe('scanSignalFrame', () => {
 
 describe('skipJsonValue', () => {
   it('agrees with JSON.parse on which texts are JSON', () => {
-    const nearJson = fc.tuple(fc.json({ maxDepth: 4 }), fc.array(edit, { maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits));
+    const nearJson = nearMisses(fc.json({ maxDepth: 4 }));
     fc.assert(
       fc.property(fc.oneof(fc.json({ maxDepth: 4 }), nearJson, fc.array(jsonCharacter, { maxLength: 12 }).map((parts) => parts.join(''))), (text) => {
         expect(scansAsJson(text), text).toBe(isJson(text));
