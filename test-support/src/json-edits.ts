@@ -12,11 +12,19 @@ export const jsonCharacter: fc.Arbitrary<string> = fc.oneof(
     '\u0000',
     '\u001f',
     '\u007f',
+    // Whitespace to other standards than JSON's.
+    '\f',
+    '\v',
+    '\u00a0',
     '\u2028',
+    '\ufeff',
     '\ud800',
     'é',
-    '\\u00',
+    // Escapes JSON does not have, and a cut one.
+    '\\v',
+    "\\'",
     '\\x',
+    '\\u00',
     'type',
     'rid',
     'signal',
@@ -45,6 +53,13 @@ export function applyEdits(text: string, edits: readonly JsonEdit[]): string {
     text = text.slice(0, position) + insert + text.slice(position + remove);
   }
   return text;
+}
+
+/** Containers nested around the deepest scalar of a parsed JSON value: 0 for a scalar, 1 for `[1]`, 2 for `[{"a":1}]`. */
+export function jsonDepth(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, jsonDepth(child)), 0);
 }
 
 /** `texts`, each with 1 to `maxEdits` edits. */

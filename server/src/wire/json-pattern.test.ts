@@ -1,17 +1,10 @@
-import { jsonCharacter, nearMisses } from '@parley/test-support/json-edits';
+import { jsonCharacter, jsonDepth, nearMisses } from '@parley/test-support/json-edits';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonValuePattern } from './json-pattern.js';
 
 const MAX_DEPTH = 3;
 const WHOLE_VALUE = new RegExp(`^${jsonValuePattern(MAX_DEPTH)}$`);
-
-/** Containers nested around the deepest scalar: 0 for a scalar, 1 for `[1]`, 2 for `[{"a":1}]`... */
-function depthOf(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, depthOf(child)), 0);
-}
 
 function parse(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -35,7 +28,7 @@ describe('jsonValuePattern', () => {
     fc.assert(
       fc.property(texts, (text) => {
         const parsed = parse(text);
-        const expected = parsed.ok && depthOf(parsed.value) <= MAX_DEPTH && text.trim() === text;
+        const expected = parsed.ok && jsonDepth(parsed.value) <= MAX_DEPTH && text.trim() === text;
         const actual = WHOLE_VALUE.test(text);
         if (actual) matched++;
         expect(actual, text).toBe(expected);
@@ -49,7 +42,7 @@ describe('jsonValuePattern', () => {
     for (const good of ['"\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00"', '-0', '0.5e-7', '1E+2', '{}', '[]', '[[[1]]]', '{ "a" : [ 1 , { "b" : null } ] }', '"日本語 🎉"']) {
       expect(WHOLE_VALUE.test(good), good).toBe(true);
     }
-    for (const bad of ['"a\u0000"', '"tab\there"', '"\\x41"', '"\\u12"', '"\\ "', '01', '+1', '.5', '1.', '-', '1e', 'NaN', 'tru', '[1,]', '{"a":1,}', '{a:1}', "'a'", '[[[[1]]]]', '[1] ', ' 1']) {
+    for (const bad of ['"a\u0000"', '"tab\there"', '"\\x41"', '"\\v"', "\"\\'\"", '"\\u12"', '"\\ "', '01', '+1', '.5', '1.', '-', '1e', 'NaN', 'tru', '[1,]', '{"a":1,}', '{a:1}', "'a'", '[[[[1]]]]', '[1] ', ' 1', '[1,\u00a02]', '[1,\ufeff2]', '[1,\f2]', '[1,\v2]', '[1,\u20282]']) {
       expect(WHOLE_VALUE.test(bad), bad).toBe(false);
     }
   });

@@ -1,11 +1,11 @@
 import { CLIENT_MESSAGE_SCHEMAS } from '@parley/protocol';
-import { jsonCharacter, nearMisses } from '@parley/test-support/json-edits';
+import { jsonCharacter, jsonDepth, nearMisses } from '@parley/test-support/json-edits';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeClientBytes, decodeClientFrame, parseClientFrame } from './decode.js';
 import { utf8Bytes } from './frame.js';
 import { rawMemberValue } from './json-scan.js';
-import { scanSignalFrame, skipJsonValue } from './signal-scan.js';
+import { scanCanonicalSignal, scanSignalFrame, skipJsonValue } from './signal-scan.js';
 
 const OFFER = '{"type":"signal","rid":7,"room":"standup","to":"p_2","payload":{"kind":"offer","sdp":"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n"}}';
 
@@ -139,7 +139,10 @@ describe('scanSignalFrame', () => {
     fc.assert(
       fc.property(canonicalSignalFrame, (text) => {
         const parsed = parseAsSignal(text)!;
-        expect(scanSignalFrame(text)).toEqual({ room: parsed.room, to: parsed.to, rid: undefined, payloadJson: rawMemberValue(text, 'payload') });
+        const expected = { room: parsed.room, to: parsed.to, rid: undefined, payloadJson: rawMemberValue(text, 'payload') };
+        expect(scanSignalFrame(text)).toEqual(expected);
+        // The whole-frame pattern itself takes every such frame with a payload up to 3 deep.
+        expect(scanCanonicalSignal(text)).toEqual(jsonDepth(parsed.payload) <= 3 ? expected : null);
       }),
       { numRuns: 500 },
     );
@@ -152,7 +155,7 @@ describe('scanSignalFrame', () => {
     expect(scanSignalFrame(`{"type":"signal","room":"r","to":"p","payload":${deep}}`)).toEqual({ room: 'r', to: 'p', rid: undefined, payloadJson: deep });
     const longRoom = `R${'.'.repeat(127)}`;
     const longPeer = '-'.repeat(64);
-    expect(scanSignalFrame(`{"type":"signal","room":"${longRoom}","to":"${longPeer}","payload":"x"}`)).toEqual({ room: longRoom, to: longPeer, rid: undefined, payloadJson: '"x"' });
+    expect(scanCanonicalSignal(`{"type":"signal","room":"${longRoom}","to":"${longPeer}","payload":"x"}`)).toEqual({ room: longRoom, to: longPeer, rid: undefined, payloadJson: '"x"' });
     for (const frame of [
       '{"type":"signal","room":"r","to":"p","payload":1,"payload":2}',
       '{"type":"signal","room":"r","to":"p","payload":1}}',
@@ -164,9 +167,20 @@ describe('scanSignalFrame', () => {
       `{"type":"signal","room":"r","to":"${'p'.repeat(65)}","payload":1}`,
       '{"type":"signal","room":"r","to":"p","payload":"\\u12"}',
       '{"type":"signal","room":"r","to":"p","payload":}',
+      '{"type":"signal","room":"a/b","to":"p","payload":1}',
+      '{"type":"signal","room":"r","to":"p~","payload":1}',
+      '{"type":"signal","room":"r","to":"p","payload":"\\v"}',
+      `{"type":"signal","room":"r","to":"p","payload":"\\'"}`,
+      '{"type":"signal","room":"r","to":"p","payload":[1,\u00a02]}',
+      '{"type":"signal","room":"r","to":"p","payload":[1,\ufeff2]}',
+      '{"type":"signal","room":"r","to":"p","payload":[1,\f2]}',
+      '{"type":"signal","room":"r","to":"p","payload":1\u00a0}',
     ]) {
       expect(scanSignalFrame(frame), frame).toBeNull();
     }
+    // Valid JSON the whole-frame pattern leaves to the walk: whitespace after the payload.
+    expect(scanCanonicalSignal('{"type":"signal","room":"r","to":"p","payload":[1] }')).toBeNull();
+    expect(scanSignalFrame('{"type":"signal","room":"r","to":"p","payload":[1] }')?.payloadJson).toBe('[1]');
   });
 
   it('accepts a frame only when JSON.parse and the signal schema accept it, with the same fields', () => {
@@ -197,7 +211,8 @@ describe('scanSignalFrame', () => {
       members: `{${'"a":1,'.repeat(size / 6 - 40)}"b":1}`,
     };
     for (const [shape, payload] of Object.entries(payloads)) {
-      expect(scanSignalFrame(`${head}${payload}}`)?.payloadJson.length, shape).toBe(payload.length);
+      // Through the whole-frame pattern itself (a regex engine failure would return null here).
+      expect(scanCanonicalSignal(`${head}${payload}}`)?.payloadJson.length, shape).toBe(payload.length);
       // One bad character just before the end: the frame is refused, and nothing throws.
       const broken = `${payload.slice(0, -2)}x${payload.slice(-1)}`;
       expect(scanSignalFrame(`${head}${broken}}`), shape).toBeNull();
