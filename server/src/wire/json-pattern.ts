@@ -19,13 +19,13 @@
 export const JSON_STRING_BODY_PATTERN = String.raw`[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"`;
 
 /** A string, quotes included. */
-export const JSON_STRING_PATTERN = `"${JSON_STRING_BODY_PATTERN}`;
+const JSON_STRING_PATTERN = `"${JSON_STRING_BODY_PATTERN}`;
 
 /** A number (§6): no leading zeros, no lone dot, no plus sign in front. */
-export const JSON_NUMBER_PATTERN = String.raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
+const JSON_NUMBER_PATTERN = String.raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
 
 /** Insignificant whitespace (§2): space, tab, line feed, carriage return; nothing else. */
-export const JSON_SPACE_PATTERN = String.raw`[ \t\n\r]*`;
+const JSON_SPACE_PATTERN = String.raw`[ \t\n\r]*`;
 
 const SCALAR = `${JSON_STRING_PATTERN}|${JSON_NUMBER_PATTERN}|true|false|null`;
 

@@ -7,8 +7,16 @@ import { RelayPortPool } from './relay-port-pool.js';
 /** Relay ports for these tests: a small range on 127.0.0.1 so that reuse and exhaustion are visible. */
 const MIN_PORT = 40_000 + Math.floor(Math.random() * 20_000);
 
+/** Closed after each test; closing a pool or a lease twice is harmless, so tests may close earlier. */
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const step of cleanup.splice(0)) step();
+});
+
 function pool(recycledSocketsPerFamily: number, span = 64): RelayPortPool {
-  return new RelayPortPool({ bindAddresses: { 4: '127.0.0.1' }, minPort: MIN_PORT, maxPort: MIN_PORT + span - 1, recycledSocketsPerFamily });
+  const ports = new RelayPortPool({ bindAddresses: { 4: '127.0.0.1' }, minPort: MIN_PORT, maxPort: MIN_PORT + span - 1, recycledSocketsPerFamily });
+  cleanup.push(() => ports.close());
+  return ports;
 }
 
 async function open(ports: RelayPortPool, evenPort = false): Promise<RelaySocket> {
@@ -22,6 +30,7 @@ async function peer(): Promise<{ socket: Socket; port: number; received: Buffer[
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const received: Buffer[] = [];
   socket.on('message', (datagram) => received.push(datagram));
+  cleanup.push(() => socket.close());
   return { socket, port: socket.address().port, received };
 }
 
@@ -38,16 +47,9 @@ async function canBind(port: number): Promise<boolean> {
 }
 
 describe('relayed socket recycling', () => {
-  const cleanup: (() => void)[] = [];
-  afterEach(() => {
-    for (const step of cleanup.splice(0)) step();
-  });
-
   it('hands a socket released by one allocation to the next one, and the old lease neither sends nor receives', async () => {
     const ports = pool(8);
-    cleanup.push(() => ports.close());
     const a = await peer();
-    cleanup.push(() => a.socket.close());
     const first = await open(ports);
     const firstReceived: string[] = [];
     first.setReceiver((datagram) => firstReceived.push(datagram.toString()));
@@ -76,9 +78,7 @@ describe('relayed socket recycling', () => {
 
   it('closes, instead of keeping, a socket that received anything during its allocation', async () => {
     const ports = pool(8);
-    cleanup.push(() => ports.close());
     const sender = await peer();
-    cleanup.push(() => sender.socket.close());
     const used = await open(ports);
     const got: string[] = [];
     used.setReceiver((datagram) => got.push(datagram.toString()));
@@ -92,7 +92,6 @@ describe('relayed socket recycling', () => {
 
   it('closes a kept socket that an old peer still sends to instead of handing it to the next allocation', async () => {
     const old = await peer();
-    cleanup.push(() => old.socket.close());
     // The draw among kept sockets is random: eight rounds, so a pool that ignored the traffic would pass by luck 1 time in 256.
     for (let round = 0; round < 8; round++) {
       const ports = pool(8);
@@ -118,7 +117,6 @@ describe('relayed socket recycling', () => {
 
   it('keeps at most the configured number of released sockets and frees the ports of the rest', async () => {
     const ports = pool(2);
-    cleanup.push(() => ports.close());
     const sockets = await Promise.all([open(ports), open(ports), open(ports), open(ports)]);
     expect(new Set(sockets.map((socket) => socket.port)).size).toBe(4);
     expect(ports.portsInUse).toBe(4);
@@ -131,7 +129,6 @@ describe('relayed socket recycling', () => {
 
   it('closes every released socket at once when recycling is off', async () => {
     const ports = pool(0);
-    cleanup.push(() => ports.close());
     const socket = await open(ports);
     socket.close();
     expect(ports.recycledSockets).toBe(0);
@@ -141,7 +138,6 @@ describe('relayed socket recycling', () => {
 
   it('binds EVEN-PORT requests afresh instead of taking a recycled (possibly odd) port', async () => {
     const ports = pool(64, 16);
-    cleanup.push(() => ports.close());
     const opened = await Promise.all(Array.from({ length: 6 }, () => open(ports)));
     for (const socket of opened) socket.close();
     expect(ports.recycledSockets).toBe(6);
