@@ -24,6 +24,29 @@ export function ownCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
+/** Where one CPU's time went so far, in seconds, from /proc/stat. */
+export interface CoreTimes {
+  /** Running anything: user, nice, system, irq and softirq. */
+  busySeconds: number;
+  /**
+   * Interrupt work, softirq above all. A datagram sent over loopback is received in the sending
+   * CPU's softirq, and with IRQ time accounting the kernel charges that to the CPU, not to the
+   * process that sent it, so a process's own CPU time leaves it out.
+   */
+  softirqSeconds: number;
+}
+
+/** CPU `cpu`'s times so far (the `cpuN` line of /proc/stat). */
+export function coreTimes(cpu: number): CoreTimes {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`cpu${cpu} `));
+  if (!line) throw new Error(`/proc/stat has no line for cpu${cpu}`);
+  // user nice system idle iowait irq softirq steal …
+  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+  return { busySeconds: (user! + nice! + system! + irq! + softirq!) / CLOCK_TICKS_PER_SECOND, softirqSeconds: (irq! + softirq!) / CLOCK_TICKS_PER_SECOND };
+}
+
 export interface CpuSample {
   generatorSeconds: number;
   /** Null when the broker runs in this process (tests) or its /proc entry cannot be read. */

@@ -1,10 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { turnPassword } from '@parley/turn/credentials';
+import { coreTimes, processCpuSeconds as cpuSeconds } from '../common/cpu-time.js';
 import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LoadTurnClient, type LoadCredentials } from './load-client.js';
 
 /**
@@ -66,13 +67,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function credentials(): LoadCredentials {
@@ -187,7 +181,15 @@ interface TrialResult {
   received: number;
   loss: number;
   deliveredPerSecond: number;
+  /**
+   * Server CPU-seconds per second of sending. Its work during the drain that follows counts too
+   * (a server that fell behind is still relaying its backlog then), so 1.0 or more means it was
+   * saturated.
+   */
   serverCores: number;
+  /** Everything the server's CPU did per second of sending, with the kernel's delivery of the server's datagrams (softirq), which the process is not charged for. */
+  serverCpuBusy: number;
+  serverCpuSoftirq: number;
   clientCores: number;
 }
 
@@ -201,6 +203,7 @@ async function trial(server: RunningServer, pairs: Pair[], rate: number): Promis
     pair.packet.writeUInt32BE(tag, pair.payloadOffset);
   }
   const cpuBefore = cpuSeconds(server.pid);
+  const coreBefore = coreTimes(Number(SERVER_CPU));
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   let sent = 0;
@@ -221,6 +224,7 @@ async function trial(server: RunningServer, pairs: Pair[], rate: number): Promis
   const wallSeconds = (performance.now() - started) / 1000;
   await delay(DRAIN_MS);
   const cpuAfter = cpuSeconds(server.pid);
+  const coreAfter = coreTimes(Number(SERVER_CPU));
   const clientUsage = process.cpuUsage(clientBefore);
   const received = pairs.reduce((sum, pair) => sum + pair.b.received, 0);
   const loss = sent === 0 ? 1 : Math.max(0, (sent - received) / sent);
@@ -230,10 +234,19 @@ async function trial(server: RunningServer, pairs: Pair[], rate: number): Promis
     received,
     loss,
     deliveredPerSecond: received / wallSeconds,
-    serverCores: (cpuAfter - cpuBefore) / (wallSeconds + DRAIN_MS / 1000),
-    clientCores: (clientUsage.user + clientUsage.system) / 1e6 / (wallSeconds + DRAIN_MS / 1000),
+    // Per second of sending, not of sending plus drain: dividing by both (as before 2026-11-24)
+    // showed a saturated server at 0.53–0.68 cores.
+    serverCores: (cpuAfter - cpuBefore) / wallSeconds,
+    serverCpuBusy: (coreAfter.busySeconds - coreBefore.busySeconds) / wallSeconds,
+    serverCpuSoftirq: (coreAfter.softirqSeconds - coreBefore.softirqSeconds) / wallSeconds,
+    clientCores: (clientUsage.user + clientUsage.system) / 1e6 / wallSeconds,
   };
-  if (process.env.BENCH_VERBOSE) process.stderr.write(`  rate ${rate}: sent ${sent} received ${received} loss ${(loss * 100).toFixed(2)} % server ${result.serverCores.toFixed(2)} client ${result.clientCores.toFixed(2)} cores\n`);
+  if (process.env.BENCH_VERBOSE) {
+    process.stderr.write(
+      `  rate ${rate}: sent ${sent} received ${received} loss ${(loss * 100).toFixed(2)} % server ${result.serverCores.toFixed(2)} cores` +
+        ` (CPU ${SERVER_CPU} busy ${result.serverCpuBusy.toFixed(2)}, softirq ${result.serverCpuSoftirq.toFixed(2)}) client ${result.clientCores.toFixed(2)} cores\n`,
+    );
+  }
   return result;
 }
 
@@ -246,6 +259,9 @@ interface RateFigure {
   packetsPerSecond: number;
   lossPercent: number;
   serverCores: number;
+  /** CPU 1 as a whole per second of sending, and its softirq part (packet workloads only). */
+  serverCpuBusy?: number;
+  serverCpuSoftirq?: number;
   /** The edge the search found, when the confirmed figure had to step down from it. */
   searchedRate?: number;
   note?: string;
@@ -293,7 +309,14 @@ async function maxLosslessRate(server: RunningServer, pairs: Pair[]): Promise<Ra
     for (let run = 0; run < CONFIRM_RUNS; run++) confirmations.push(await trial(server, pairs, rate));
     const losses = confirmations.map((result) => result.loss);
     const chosen = confirmations[losses.indexOf(median(losses))]!;
-    const figure: RateFigure = { packetsPerSecond: rate, lossPercent: chosen.loss * 100, serverCores: chosen.serverCores, searchedRate: passing };
+    const figure: RateFigure = {
+      packetsPerSecond: rate,
+      lossPercent: chosen.loss * 100,
+      serverCores: chosen.serverCores,
+      serverCpuBusy: chosen.serverCpuBusy,
+      serverCpuSoftirq: chosen.serverCpuSoftirq,
+      searchedRate: passing,
+    };
     if (chosen.loss <= LOSS_LIMIT) return figure;
     if (stepDown === MAX_CONFIRM_STEP_DOWNS) {
       return { ...figure, note: `median loss ${(chosen.loss * 100).toFixed(1)} % still at ${rate.toLocaleString('en-US')}/s (search edge ${passing.toLocaleString('en-US')}/s)` };
@@ -460,7 +483,8 @@ function format(figure: RateFigure | undefined): string {
   if (figure.note) return figure.note;
   const perCpuSecond = figure.serverCores > 0 ? Math.round(figure.packetsPerSecond / figure.serverCores).toLocaleString('en-US') : '—';
   const searched = figure.searchedRate !== undefined && figure.searchedRate !== figure.packetsPerSecond ? `; search edge ${figure.searchedRate.toLocaleString('en-US')}` : '';
-  return `${Math.round(figure.packetsPerSecond).toLocaleString('en-US')} (server ${figure.serverCores.toFixed(2)} cores → ${perCpuSecond} per CPU-s; loss ${figure.lossPercent.toFixed(2)} %${searched})`;
+  const core = figure.serverCpuBusy !== undefined ? `, CPU ${SERVER_CPU} busy ${figure.serverCpuBusy.toFixed(2)} of which softirq ${figure.serverCpuSoftirq!.toFixed(2)}` : '';
+  return `${Math.round(figure.packetsPerSecond).toLocaleString('en-US')} (server ${figure.serverCores.toFixed(2)} cores${core} → ${perCpuSecond} per CPU-s; loss ${figure.lossPercent.toFixed(2)} %${searched})`;
 }
 
 function ratio(ours: RateFigure | undefined, theirs: RateFigure | undefined): string {
@@ -490,6 +514,10 @@ async function main(): Promise<void> {
   lines.push(`# TURN benchmark — ${new Date().toISOString()}`);
   lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU}; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
   lines.push(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (the 2 cores are shared; "per CPU-s" divides by the CPU time the server actually got)`);
+  lines.push(
+    `"server … cores": the server process's CPU-seconds per second of sending (its catching up in the ${DRAIN_MS} ms drain after a trial counts too, so ≥ 1.00 means saturated); ` +
+      `"CPU ${SERVER_CPU} busy": everything that CPU did in the same time, with the softirq work of delivering the server's loopback datagrams, which the kernel does not charge to the process`,
+  );
   if (rows.length > 0) {
     lines.push('');
     lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
