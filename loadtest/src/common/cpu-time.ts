@@ -30,8 +30,8 @@ export interface CoreTimes {
   busySeconds: number;
   /**
    * Interrupt work, softirq above all. A datagram sent over loopback is received in the sending
-   * CPU's softirq, and with IRQ time accounting the kernel charges that to the CPU, not to the
-   * process that sent it, so a process's own CPU time leaves it out.
+   * CPU's softirq, usually run at the end of the sender's system call (and then counted in that
+   * process's system time as well). Tick-sampled: exact only over many busy ticks.
    */
   softirqSeconds: number;
 }

@@ -187,7 +187,11 @@ interface TrialResult {
    * saturated.
    */
   serverCores: number;
-  /** Everything the server's CPU did per second of sending, with the kernel's delivery of the server's datagrams (softirq), which the process is not charged for. */
+  /**
+   * Everything the server's CPU did per second of sending, and the softirq part of it (the
+   * kernel delivering loopback datagrams). Tick-sampled by /proc/stat: meaningful only when that
+   * CPU is near saturation; on one that idles it can read far from the process's own figure.
+   */
   serverCpuBusy: number;
   serverCpuSoftirq: number;
   clientCores: number;
@@ -516,7 +520,7 @@ async function main(): Promise<void> {
   lines.push(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (the 2 cores are shared; "per CPU-s" divides by the CPU time the server actually got)`);
   lines.push(
     `"server … cores": the server process's CPU-seconds per second of sending (its catching up in the ${DRAIN_MS} ms drain after a trial counts too, so ≥ 1.00 means saturated); ` +
-      `"CPU ${SERVER_CPU} busy": everything that CPU did in the same time, with the softirq work of delivering the server's loopback datagrams, which the kernel does not charge to the process`,
+      `"CPU ${SERVER_CPU} busy": everything that CPU did in the same time (tick-sampled from /proc/stat, so only meaningful near saturation), and its softirq part: the kernel delivering loopback datagrams, mostly inside the server's own system calls`,
   );
   if (rows.length > 0) {
     lines.push('');
