@@ -17,7 +17,7 @@ import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LoadTurnClient, type
  *
  * Every figure is a rate whose confirmation runs have a median loss ≤ 0.5 % (the search's edge,
  * stepped down 10 % at a time until they do), with the loss and server CPU of the median run. Options (env):
- * BENCH_SERVERS=parley,coturn,node-turn  BENCH_WORKLOADS=channel100,channel1000,send100,allocations,allocations-paced
+ * BENCH_SERVERS=parley,coturn,node-turn  BENCH_WORKLOADS=channel100,channel1000,send100,allocations,allocations-paced,channel-paced
  * BENCH_TRIAL_MS=1500  BENCH_CONFIRM=3  BENCH_PAIRS=8  BENCH_ALLOCATION_RATE=1000  BENCH_ALLOCATION_ROUNDS=7
  */
 const SERVER_CPU = '1';
@@ -37,7 +37,12 @@ const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const ALLOCATION_WORKERS = 64;
 const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,coturn,node-turn').split(',');
 /** Which workloads to run (all by default); e.g. BENCH_WORKLOADS=allocations,allocations-paced for an A/B of the allocate path. */
-const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations,allocations-paced').split(',');
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations,allocations-paced,channel-paced').split(',');
+/** Workloads that run every server side by side after the per-server ones. */
+const SIDE_BY_SIDE_WORKLOADS = ['allocations-paced', 'channel-paced'];
+/** channel-paced: client-to-client ChannelData (100 B) offered to each server, and rounds (the first is warm-up). */
+const PACED_PACKET_RATE = Number(process.env.BENCH_PACKET_RATE ?? 30_000);
+const PACED_PACKET_ROUNDS = Number(process.env.BENCH_PACKET_ROUNDS ?? 6);
 /** allocations-paced: offered allocations/s, window length, rounds (the first is warm-up). */
 const PACED_RATE = Number(process.env.BENCH_ALLOCATION_RATE ?? 1000);
 const PACED_WINDOW_MS = Number(process.env.BENCH_ALLOCATION_WINDOW_MS ?? 3000);
@@ -444,6 +449,51 @@ async function pacedAllocationCosts(names: ServerName[], creds: LoadCredentials)
   );
 }
 
+interface PacedPacketFigure {
+  microsPerPacket: number;
+  /** The worst loss of any counted window (a window that lost packets still counts: CPU is divided by packets delivered). */
+  maxLossPercent: number;
+}
+
+/**
+ * Server CPU per client-to-client ChannelData packet at one fixed offered rate, below every
+ * server's edge, the servers side by side and measured in interleaved windows like the paced
+ * allocations. The loss searches above find where a server starts to drop, which on shared
+ * cores moves by tens of per cent between runs; this compares the work each does per packet.
+ * node-turn is left out: it relays no ChannelData.
+ */
+async function pacedPacketCosts(names: ServerName[], creds: LoadCredentials): Promise<Map<ServerName, PacedPacketFigure>> {
+  const eligible = names.filter((name) => name !== 'node-turn');
+  const running: { server: RunningServer; pairs: Pair[] }[] = [];
+  const samples = new Map<ServerName, { micros: number; loss: number }[]>(eligible.map((name) => [name, []]));
+  try {
+    for (const name of eligible) {
+      const server = await startServer(name, creds);
+      running.push({ server, pairs: [] });
+      running[running.length - 1]!.pairs = await openPairs(server, creds, 'channel', 100);
+    }
+    for (let round = 0; round < PACED_PACKET_ROUNDS; round++) {
+      const order = [...running].sort(() => Math.random() - 0.5);
+      for (const { server, pairs } of order) {
+        const result = await trial(server, pairs, PACED_PACKET_RATE);
+        // The first round warms the servers up (JIT, caches): not counted.
+        if (round > 0 && result.received > 0) samples.get(server.name)!.push({ micros: (result.serverCores / result.deliveredPerSecond) * 1e6, loss: result.loss });
+      }
+    }
+  } finally {
+    for (const { server, pairs } of running) {
+      await closePairs(pairs);
+      await server.stop();
+    }
+  }
+  return new Map(
+    eligible.map((name) => {
+      const list = samples.get(name)!;
+      return [name, { microsPerPacket: median(list.map((sample) => sample.micros)), maxLossPercent: Math.max(...list.map((sample) => sample.loss)) * 100 }];
+    }),
+  );
+}
+
 interface ServerFigures {
   channel100?: RateFigure;
   channel1000?: RateFigure;
@@ -500,11 +550,16 @@ async function main(): Promise<void> {
   execFileSync('taskset', ['-pc', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
   const results = new Map<string, ServerFigures>();
   process.stderr.write(`[bench] load average before: ${loadavg().map((value) => value.toFixed(2)).join(', ')}\n`);
-  for (const name of SERVERS as ServerName[]) if (WORKLOADS.some((key) => key !== 'allocations-paced')) results.set(name, await measure(name));
+  for (const name of SERVERS as ServerName[]) if (WORKLOADS.some((key) => !SIDE_BY_SIDE_WORKLOADS.includes(key))) results.set(name, await measure(name));
   let paced: Map<ServerName, PacedFigure> | undefined;
   if (WORKLOADS.includes('allocations-paced')) {
     process.stderr.write(`[bench] allocations at ${PACED_RATE}/s, servers side by side\n`);
     paced = await pacedAllocationCosts(SERVERS as ServerName[], credentials());
+  }
+  let pacedPackets: Map<ServerName, PacedPacketFigure> | undefined;
+  if (WORKLOADS.includes('channel-paced')) {
+    process.stderr.write(`[bench] ChannelData 100 B at ${PACED_PACKET_RATE}/s, servers side by side\n`);
+    pacedPackets = await pacedPacketCosts(SERVERS as ServerName[], credentials());
   }
   const rows = (
     [
@@ -557,6 +612,22 @@ async function main(): Promise<void> {
     lines.push(`| allocations per CPU-second | ${SERVERS.map((name) => (perCpuSecond(name) > 0 ? Math.round(perCpuSecond(name)).toLocaleString('en-US') : 'n/a')).join(' | ')} | ${vs('parley', 'coturn')} | ${vs('parley-no-hairpin', 'coturn')} | ${vs('parley', 'node-turn')} |`);
     lines.push(`| allocations/s completed | ${SERVERS.map((name) => (of(name) ? Math.round(of(name)!.completedPerSecond).toLocaleString('en-US') : 'n/a')).join(' | ')} | | | |`);
     lines.push(`| failed cycles (all windows) | ${SERVERS.map((name) => (of(name) ? String(of(name)!.failed) : 'n/a')).join(' | ')} | | | |`);
+  }
+  if (pacedPackets) {
+    const of = (name: string) => pacedPackets.get(name as ServerName);
+    const perCpuSecond = (name: string) => (of(name) ? 1e6 / of(name)!.microsPerPacket : 0);
+    const vs = (ours: string, theirs: string) => (perCpuSecond(ours) > 0 && perCpuSecond(theirs) > 0 ? `${(perCpuSecond(ours) / perCpuSecond(theirs)).toFixed(2)}×` : 'n/a');
+    const cell = (name: string, value: (figure: PacedPacketFigure) => string) => (of(name) ? value(of(name)!) : 'n/a');
+    lines.push('');
+    lines.push(
+      `Client-to-client ChannelData (100 B) at a fixed ${PACED_PACKET_RATE.toLocaleString('en-US')}/s offered, servers side by side in interleaved ${TRIAL_MS / 1000} s windows (median of ${PACED_PACKET_ROUNDS - 1} after a warm-up round; node-turn relays no ChannelData):`,
+    );
+    lines.push('');
+    lines.push(`| | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn |`);
+    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|`);
+    lines.push(`| server CPU per packet (µs) | ${SERVERS.map((name) => cell(name, (figure) => figure.microsPerPacket.toFixed(1))).join(' | ')} | | |`);
+    lines.push(`| packets per CPU-second | ${SERVERS.map((name) => (perCpuSecond(name) > 0 ? Math.round(perCpuSecond(name)).toLocaleString('en-US') : 'n/a')).join(' | ')} | ${vs('parley', 'coturn')} | ${vs('parley-no-hairpin', 'coturn')} |`);
+    lines.push(`| worst loss of a counted window | ${SERVERS.map((name) => cell(name, (figure) => `${figure.maxLossPercent.toFixed(2)} %`)).join(' | ')} | | |`);
   }
   for (const [name, figures] of results) for (const error of figures.errors) lines.push(`- ${name}: ${error}`);
   process.stdout.write(`${lines.join('\n')}\n`);
