@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delay, waitFor } from '@parley/test-support';
 import { startTurnServer, type TurnServer } from './server.js';
 import { formatTurnUsername, turnPassword } from './credentials.js';
+import { encodeChannelData } from './proto/index.js';
 import { CLASS_SUCCESS } from './stun/index.js';
 import { TurnTestClient } from '../test/turn-test-client.js';
 
@@ -18,10 +19,10 @@ function credentialsFor(userId: string) {
   return { username, password: turnPassword(SECRET, username) };
 }
 
-async function relay(hairpin: boolean): Promise<TurnServer> {
+async function relay(hairpin: boolean, tcp = false): Promise<TurnServer> {
   return startTurnServer({
     config: {
-      listen: { hosts: ['127.0.0.1'], udpPort: 0, tcpPort: 0, tcp: false },
+      listen: { hosts: ['127.0.0.1'], udpPort: 0, tcpPort: 0, tcp },
       relay: { ips: ['127.0.0.1'], hairpin },
       externalIp: '127.0.0.3',
       http: { host: '127.0.0.1', port: 0 },
@@ -73,5 +74,46 @@ describe('hairpin between allocations of one relay', () => {
     clients.push(a, b);
     await delay(300);
     expect(b.received).toHaveLength(0);
+  });
+});
+
+describe('ChannelData to ChannelData across the hairpin', () => {
+  let turn: TurnServer;
+  let a: TurnTestClient;
+  let b: TurnTestClient;
+  let c: TurnTestClient;
+  beforeAll(async () => {
+    turn = await relay(true, true);
+    a = await TurnTestClient.udp(turn.udpPort);
+    b = await TurnTestClient.udp(turn.udpPort);
+    c = await TurnTestClient.stream('tcp', turn.tcpPort);
+    for (const [client, user] of [[a, 'a'], [b, 'b'], [c, 'c']] as const) expect((await client.allocate(credentialsFor(user))).cls).toBe(CLASS_SUCCESS);
+    // Every direction on a channel number of its own: the receiver's header must replace the sender's.
+    expect((await a.channelBind(0x4001, b.relayed[0]!)).cls).toBe(CLASS_SUCCESS);
+    expect((await b.channelBind(0x4007, a.relayed[0]!)).cls).toBe(CLASS_SUCCESS);
+    expect((await a.channelBind(0x400a, c.relayed[0]!)).cls).toBe(CLASS_SUCCESS);
+    expect((await c.channelBind(0x4009, a.relayed[0]!)).cls).toBe(CLASS_SUCCESS);
+  });
+  afterAll(async () => {
+    for (const client of [a, b, c]) client?.close();
+    await turn?.stop();
+  });
+
+  it('arrives on the receiver\'s channel, both ways, from the sender\'s relayed address', async () => {
+    a.sendChannelData(0x4001, Buffer.from('one'));
+    const atB = await waitFor(() => b.received.find((r) => r.data.toString() === 'one'), { what: 'one at b' });
+    expect(atB).toMatchObject({ channel: 0x4007, peer: a.relayed[0], wireBytes: 4 + 3 });
+    b.sendChannelData(0x4007, Buffer.from('two'));
+    const atA = await waitFor(() => a.received.find((r) => r.data.toString() === 'two'), { what: 'two at a' });
+    expect(atA).toMatchObject({ channel: 0x4001, peer: b.relayed[0] });
+  });
+
+  it('cuts the padding a UDP sender may add, and frames for a TCP receiver with its own header', async () => {
+    a.sendRaw(Buffer.concat([encodeChannelData(0x4001, Buffer.from('odd'), false), Buffer.from([0xee])]));
+    const padded = await waitFor(() => b.received.find((r) => r.data.toString() === 'odd'), { what: 'odd at b' });
+    expect(padded).toMatchObject({ channel: 0x4007, wireBytes: 4 + 3 });
+    a.sendChannelData(0x400a, Buffer.from('to tcp'));
+    const atC = await waitFor(() => c.received.find((r) => r.data.toString() === 'to tcp'), { what: 'to tcp at c' });
+    expect(atC).toMatchObject({ channel: 0x4009, peer: a.relayed[0] });
   });
 });

@@ -61,6 +61,8 @@ export interface Received {
   peer: TransportAddress;
   data: Buffer;
   channel: number | null;
+  /** Bytes of the datagram or stream frame it came in, padding included. */
+  wireBytes: number;
 }
 
 export class TurnTestClient {
@@ -122,7 +124,7 @@ export class TurnTestClient {
       const channelData = decodeChannelData(bytes);
       if (!channelData) return;
       const peer = this.channels.get(channelData.channel);
-      if (peer) this.received.push({ peer, data: Buffer.from(channelData.data), channel: channelData.channel });
+      if (peer) this.received.push({ peer, data: Buffer.from(channelData.data), channel: channelData.channel, wireBytes: bytes.length });
       return;
     }
     const decoded = decodeStunMessage(bytes);
@@ -132,7 +134,7 @@ export class TurnTestClient {
     if (message.cls === CLASS_INDICATION && message.method === METHOD_DATA) {
       const peer = decodeXorAddress(getAttribute(message, ATTR_XOR_PEER_ADDRESS)!, message.transactionId);
       const data = getAttribute(message, ATTR_DATA);
-      if (peer && data) this.received.push({ peer, data: Buffer.from(data), channel: null });
+      if (peer && data) this.received.push({ peer, data: Buffer.from(data), channel: null, wireBytes: bytes.length });
       return;
     }
     const waiter = this.waiting.get(message.transactionId.toString('hex'));
