@@ -13,7 +13,7 @@
 // RATE=30000 ROUNDS=6 KINDS=forwarder,forwarder-list,parley,parley-no-hairpin,coturn
 import { execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,7 @@ async function main() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const { LoadTurnClient } = await import(join(root, 'dist/turn/load-client.js'));
   const { turnPassword } = await import('@parley/turn/credentials');
+  const { processCpuSeconds: cpuSeconds } = await import(join(root, 'dist/common/cpu-time.js'));
   execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
   const RATE = Number(process.env.RATE ?? 30_000);
   const ROUNDS = Number(process.env.ROUNDS ?? 6);
@@ -65,11 +66,6 @@ async function main() {
   const SECRET = 'floor-secret';
   const kinds = (process.env.KINDS ?? 'forwarder,forwarder-list,parley,parley-no-hairpin,coturn').split(',');
   const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const cpuSeconds = (pid) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  };
   const freePort = () => new Promise((resolve) => { const s = createSocket('udp4'); s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 
   async function start(kind) {
