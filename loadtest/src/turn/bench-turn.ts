@@ -243,7 +243,7 @@ async function trial(server: RunningServer, pairs: Pair[], rate: number): Promis
     received,
     loss,
     deliveredPerSecond: received / wallSeconds,
-    // Per second of sending, not of sending plus drain: dividing by both (as before 2026-11-24)
+    // Per second of sending, not of sending plus drain: dividing by both (as before 1af765f)
     // showed a saturated server at 0.53–0.68 cores.
     serverCores: (cpuAfter - cpuBefore) / wallSeconds,
     serverCpuBusy: (coreAfter.busySeconds - coreBefore.busySeconds) / wallSeconds,
@@ -403,41 +403,53 @@ interface PacedFigure {
  * measures how much of its core each server got; this one compares the work each does per
  * allocation. Returns, per server, the median of the windows.
  */
+/**
+ * Measures every server once per round, in a new random order each round, so that all of them
+ * see the same background load; the first round warms them up (JIT, caches) and is not kept.
+ * `window` returns undefined for a window with nothing to divide by.
+ */
+async function interleavedRounds<Sample>(servers: RunningServer[], rounds: number, window: (server: RunningServer) => Promise<Sample | undefined>): Promise<Map<ServerName, Sample[]>> {
+  const samples = new Map<ServerName, Sample[]>(servers.map((server) => [server.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const server of [...servers].sort(() => Math.random() - 0.5)) {
+      const sample = await window(server);
+      if (round > 0 && sample !== undefined) samples.get(server.name)!.push(sample);
+    }
+  }
+  return samples;
+}
+
 async function pacedAllocationCosts(names: ServerName[], creds: LoadCredentials): Promise<Map<ServerName, PacedFigure>> {
   const servers: RunningServer[] = [];
   for (const name of names) servers.push(await startServer(name, creds));
-  const samples = new Map<ServerName, { micros: number; rate: number; failed: number }[]>(names.map((name) => [name, []]));
+  let samples: Map<ServerName, { micros: number; rate: number; failed: number }[]>;
   try {
-    for (let round = 0; round < PACED_ROUNDS; round++) {
-      const order = [...servers].sort(() => Math.random() - 0.5);
-      for (const server of order) {
-        let completed = 0;
-        let failed = 0;
-        let inFlight = 0;
-        let launched = 0;
-        const cycles: Promise<void>[] = [];
-        const cpuBefore = cpuSeconds(server.pid);
-        const started = performance.now();
-        while (performance.now() - started < PACED_WINDOW_MS) {
-          const due = Math.floor(((performance.now() - started) / 1000) * PACED_RATE);
-          for (; launched < due && inFlight < 256; launched++) {
-            inFlight++;
-            cycles.push(
-              allocationCycle(server, creds).then((ok) => {
-                if (ok) completed++;
-                else failed++;
-                inFlight--;
-              }),
-            );
-          }
-          await delay(5);
+    samples = await interleavedRounds(servers, PACED_ROUNDS, async (server) => {
+      let completed = 0;
+      let failed = 0;
+      let inFlight = 0;
+      let launched = 0;
+      const cycles: Promise<void>[] = [];
+      const cpuBefore = cpuSeconds(server.pid);
+      const started = performance.now();
+      while (performance.now() - started < PACED_WINDOW_MS) {
+        const due = Math.floor(((performance.now() - started) / 1000) * PACED_RATE);
+        for (; launched < due && inFlight < 256; launched++) {
+          inFlight++;
+          cycles.push(
+            allocationCycle(server, creds).then((ok) => {
+              if (ok) completed++;
+              else failed++;
+              inFlight--;
+            }),
+          );
         }
-        await Promise.all(cycles);
-        const seconds = (performance.now() - started) / 1000;
-        // The first round warms the servers up (JIT, caches): not counted.
-        if (round > 0 && completed > 0) samples.get(server.name)!.push({ micros: ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / completed, rate: completed / seconds, failed });
+        await delay(5);
       }
-    }
+      await Promise.all(cycles);
+      const seconds = (performance.now() - started) / 1000;
+      return completed > 0 ? { micros: ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / completed, rate: completed / seconds, failed } : undefined;
+    });
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }
@@ -464,24 +476,20 @@ interface PacedPacketFigure {
  */
 async function pacedPacketCosts(names: ServerName[], creds: LoadCredentials): Promise<Map<ServerName, PacedPacketFigure>> {
   const eligible = names.filter((name) => name !== 'node-turn');
-  const running: { server: RunningServer; pairs: Pair[] }[] = [];
-  const samples = new Map<ServerName, { micros: number; loss: number }[]>(eligible.map((name) => [name, []]));
+  const pairsOf = new Map<RunningServer, Pair[]>();
+  let samples: Map<ServerName, { micros: number; loss: number }[]>;
   try {
     for (const name of eligible) {
       const server = await startServer(name, creds);
-      running.push({ server, pairs: [] });
-      running[running.length - 1]!.pairs = await openPairs(server, creds, 'channel', 100);
+      pairsOf.set(server, []); // stopped in `finally` even if opening its pairs fails
+      pairsOf.set(server, await openPairs(server, creds, 'channel', 100));
     }
-    for (let round = 0; round < PACED_PACKET_ROUNDS; round++) {
-      const order = [...running].sort(() => Math.random() - 0.5);
-      for (const { server, pairs } of order) {
-        const result = await trial(server, pairs, PACED_PACKET_RATE);
-        // The first round warms the servers up (JIT, caches): not counted.
-        if (round > 0 && result.received > 0) samples.get(server.name)!.push({ micros: (result.serverCores / result.deliveredPerSecond) * 1e6, loss: result.loss });
-      }
-    }
+    samples = await interleavedRounds([...pairsOf.keys()], PACED_PACKET_ROUNDS, async (server) => {
+      const result = await trial(server, pairsOf.get(server)!, PACED_PACKET_RATE);
+      return result.received > 0 ? { micros: (result.serverCores / result.deliveredPerSecond) * 1e6, loss: result.loss } : undefined;
+    });
   } finally {
-    for (const { server, pairs } of running) {
+    for (const [server, pairs] of pairsOf) {
       await closePairs(pairs);
       await server.stop();
     }
