@@ -64,6 +64,24 @@ describe('relaying the bytes a client sent', () => {
     expect((await alice.client.nextOf('ack')).rid).toBe('ré');
   });
 
+  it('names the right room and sender in signals a peer sends to several rooms in turn (the cached frame head follows the room)', async () => {
+    const alice = await t.connect({ userId: 'alice-rooms', rooms: ['*'], create: true });
+    await alice.client.request({ type: 'room.join', room: 'turn-a' });
+    await alice.client.request({ type: 'room.join', room: 'turn-b' });
+    const bob = await t.joinAs('bob-a', 'turn-a');
+    const carol = await t.joinAs('carol-b', 'turn-b');
+    const toBob = rawFrames(bob.client);
+    const toCarol = rawFrames(carol.client);
+    for (let index = 0; index < 4; index++) {
+      alice.client.send(`{"type":"signal","room":"turn-a","to":"${bob.session.peerId}","payload":{"n":${index}}}`);
+      alice.client.send(`{"type":"signal","room":"turn-b","to":"${carol.session.peerId}","payload":{"n":${index}}}`);
+    }
+    const expected = (room: string) => [0, 1, 2, 3].map((index) => `{"type":"signal","room":"${room}","from":"${alice.session.peerId}","payload":{"n":${index}}}`);
+    const signals = (frames: string[]) => frames.filter((frame) => frame.startsWith('{"type":"signal"'));
+    expect(await until(() => (signals(toBob).length >= 4 ? signals(toBob) : undefined), 'the signals to bob')).toEqual(expected('turn-a'));
+    expect(await until(() => (signals(toCarol).length >= 4 ? signals(toCarol) : undefined), 'the signals to carol')).toEqual(expected('turn-b'));
+  });
+
   it('forwards broadcast and direct data exactly as written, with a non-ASCII sender user id quoted in UTF-8', async () => {
     const sender = await t.connect({ userId: 'Zoë 🎉 "q"', rooms: ['cast'], create: true, broadcast: true, direct: true });
     await sender.client.request({ type: 'room.join', room: 'cast' });

@@ -6,7 +6,7 @@ import { mintHs256Token } from './client/hs256.js';
  * scenarios and the same client run against all of them; a target only says how to reach it,
  * how its users authenticate and which parts of the protocol it implements.
  */
-export type TargetKind = 'parley' | 'ws-baseline' | 'uws-echo';
+export type TargetKind = 'parley' | 'ws-baseline' | 'uws-echo' | 'uws-relay';
 
 export interface SignalTarget {
   /** Label in reports. */
@@ -68,6 +68,11 @@ export function wsBaselineTarget(origin: { wsOrigin: string; httpOrigin: string 
     stampsFrom: true,
     supportsResume: false,
   };
+}
+
+/** The relay floor of brokers/uws-relay.ts: the ws baseline's protocol subset, no auth. */
+export function uwsRelayTarget(origin: { wsOrigin: string; httpOrigin: string }): SignalTarget {
+  return { ...wsBaselineTarget(origin), name: 'uWS relay floor', kind: 'uws-relay' };
 }
 
 /** The uWS echo server of brokers/uws-echo.ts, used to measure the generator's own ceiling. */

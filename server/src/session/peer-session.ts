@@ -6,7 +6,7 @@ import type { TokenBucket, UserLimits } from '../ratelimit/index.js';
 import type { Queueable } from '../time/index.js';
 import type { TimerHandle } from '../time/clock.js';
 import type { DecodedMessage } from '../wire/decode.js';
-import { ackFrame, errorFrame } from '../wire/encode.js';
+import { ackFrame, errorFrame, signalHead } from '../wire/encode.js';
 import type { Frame, Utf8Bytes } from '../wire/frame.js';
 import type { PeerSocket } from './peer-socket.js';
 import { ReplayLog } from './replay-log.js';
@@ -92,6 +92,9 @@ export class PeerSession implements PeerEndpoint, Queueable {
   strikes: TokenBucket | undefined;
   /** Validated messages waiting while an asynchronous handler (a join) runs: order is kept. */
   queue: { message: DecodedMessage; rid: RequestId | undefined; opaque: Utf8Bytes }[] | null = null;
+  /** The room of `lastSignalHead`: a peer signals in one room at a time, so one cached head does. */
+  private lastSignalRoom: string | undefined;
+  private lastSignalHead: Buffer | undefined;
 
   constructor(
     identity: SessionIdentity,
@@ -123,6 +126,15 @@ export class PeerSession implements PeerEndpoint, Queueable {
   /** Logs a lifecycle step at debug level, without making the child logger when debug is off. */
   debug(fields: Record<string, unknown>, message: string): void {
     if (this.parentLog.isLevelEnabled('debug')) this.log.debug(fields, message);
+  }
+
+  /** The bytes of this peer's `signal` frames in `room` up to the payload, built on its first signal there. */
+  signalHead(room: string): Buffer {
+    if (room !== this.lastSignalRoom || this.lastSignalHead === undefined) {
+      this.lastSignalHead = signalHead(room, this.peerId);
+      this.lastSignalRoom = room;
+    }
+    return this.lastSignalHead;
   }
 
   /** PeerEndpoint: send now, or keep for the resume; a frame is never silently lost. */

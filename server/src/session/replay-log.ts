@@ -1,8 +1,6 @@
 import type { Frame } from '../wire/frame.js';
 
-/** Each record is the frame's byte length (4 bytes, big-endian) followed by its bytes. */
-const HEADER_BYTES = 4;
-/** The first ring allocated; it doubles as needed up to what the limits can ever hold. */
+/** The first byte ring allocated; it doubles as needed up to what the limits can ever hold. */
 const MIN_CAPACITY_BYTES = 256;
 
 /**
@@ -15,18 +13,24 @@ const MIN_CAPACITY_BYTES = 256;
  * frames made all of them outlive V8's young generation, so they were copied by the scavenger
  * and promoted, and the relay paid for full garbage collections (docs/benchmarks.md). A copy of
  * ~300 bytes costs less than that, and nothing here allocates once the ring has grown.
+ *
+ * The records' lengths live in a ring of their own (one number per frame kept), not in headers
+ * inside the byte ring: dropping the oldest record on each append then reads a small, hot array
+ * instead of the byte ring's coldest line (frames written a few dozen messages ago, of every
+ * session on the node), which made dropping cost more than copying (docs/benchmarks.md).
  */
 export class ReplayLog {
   /** Made on the first append: many sessions (idle ones) never get a numbered frame. */
   private ring: Buffer | null = null;
-  /** Offset of the oldest record in the ring. */
+  /** The kept frames' byte lengths, oldest at `firstLength`; made with the ring. */
+  private lengths: Uint32Array | null = null;
+  private firstLength = 0;
+  /** Offset of the oldest frame's first byte in the ring. */
   private head = 0;
-  /** Bytes the records take, headers included. */
-  private usedBytes = 0;
   /** Records kept. */
   private count = 0;
-  /** Frame bytes kept (headers excluded): what `maxBytes` bounds. */
-  private frameBytes = 0;
+  /** Frame bytes kept: what `maxBytes` bounds. */
+  private usedBytes = 0;
   /** Sequence number of the oldest record (of the next frame when none is kept). */
   private firstSeq = 1;
 
@@ -47,36 +51,28 @@ export class ReplayLog {
       // Never kept, so no frame before it can be replayed either: forget them all.
       this.firstSeq += this.count + 1;
       this.head = 0;
+      this.firstLength = 0;
       this.usedBytes = 0;
       this.count = 0;
-      this.frameBytes = 0;
       return;
     }
-    while (this.count >= this.maxFrames || this.frameBytes + length > this.maxBytes) this.dropOldest();
-    const ring = this.reserve(HEADER_BYTES + length);
+    while (this.count >= this.maxFrames || this.usedBytes + length > this.maxBytes) this.dropOldest();
+    const ring = this.reserve(length);
+    const lengths = this.lengths!;
+    let lengthAt = this.firstLength + this.count;
+    if (lengthAt >= lengths.length) lengthAt -= lengths.length;
+    lengths[lengthAt] = length;
     const capacity = ring.length;
     let tail = this.head + this.usedBytes;
     if (tail >= capacity) tail -= capacity;
-    if (tail + HEADER_BYTES <= capacity) {
-      ring.writeUInt32BE(length, tail);
-      tail += HEADER_BYTES;
-      if (tail === capacity) tail = 0;
-    } else {
-      // The header itself wraps around the end of the ring: byte by byte.
-      for (let shift = 24; shift >= 0; shift -= 8) {
-        ring[tail] = (length >>> shift) & 0xff;
-        if (++tail === capacity) tail = 0;
-      }
-    }
     const untilEnd = capacity - tail;
     if (length <= untilEnd) ring.set(bytes, tail);
     else {
       ring.set(bytes.subarray(0, untilEnd), tail);
       ring.set(bytes.subarray(untilEnd), 0);
     }
-    this.usedBytes += HEADER_BYTES + length;
+    this.usedBytes += length;
     this.count++;
-    this.frameBytes += length;
   }
 
   /** Sequence number of the last frame appended (0 before any). */
@@ -90,8 +86,7 @@ export class ReplayLog {
     const frames: Buffer[] = [];
     let at = this.head;
     for (let index = 0; index < this.count; index++) {
-      const length = this.lengthAt(at);
-      at = (at + HEADER_BYTES) % this.ring!.length;
+      const length = this.lengths![(this.firstLength + index) % this.lengths!.length]!;
       if (this.firstSeq + index > seq) frames.push(this.copyOut(at, length));
       at = (at + length) % this.ring!.length;
     }
@@ -99,27 +94,28 @@ export class ReplayLog {
   }
 
   private dropOldest(): void {
-    const length = this.lengthAt(this.head);
+    const lengths = this.lengths!;
+    const length = lengths[this.firstLength]!;
+    if (++this.firstLength === lengths.length) this.firstLength = 0;
     const capacity = this.ring!.length;
-    const next = this.head + HEADER_BYTES + length;
+    const next = this.head + length;
     this.head = next >= capacity ? next - capacity : next;
-    this.usedBytes -= HEADER_BYTES + length;
-    this.frameBytes -= length;
+    this.usedBytes -= length;
     this.count--;
     this.firstSeq++;
   }
 
-  /** The ring, grown (oldest record moved to offset 0) when `bytes` more would not fit. */
+  /** The ring, grown (oldest frame moved to offset 0) when `bytes` more would not fit. */
   private reserve(bytes: number): Buffer {
     const ring = this.ring;
     const needed = this.usedBytes + bytes;
     if (ring !== null && needed <= ring.length) return ring;
-    // What the limits let the records take at most: the ring never grows past it.
-    const limit = this.maxBytes + HEADER_BYTES * this.maxFrames;
+    this.lengths ??= new Uint32Array(this.maxFrames);
     let capacity = ring === null ? MIN_CAPACITY_BYTES : ring.length * 2;
     while (capacity < needed) capacity *= 2;
-    // Slow (unpooled) allocation: a long-lived ring must not pin a shared 8 KiB pool slab.
-    const grown = Buffer.allocUnsafeSlow(Math.min(capacity, Math.max(limit, needed)));
+    // Slow (unpooled) allocation: a long-lived ring must not pin a shared 8 KiB pool slab. Never
+    // past what the byte limit lets the frames take.
+    const grown = Buffer.allocUnsafeSlow(Math.min(capacity, Math.max(this.maxBytes, needed, 1)));
     if (ring !== null && this.usedBytes > 0) {
       const untilEnd = ring.length - this.head;
       if (this.usedBytes <= untilEnd) ring.copy(grown, 0, this.head, this.head + this.usedBytes);
@@ -131,13 +127,6 @@ export class ReplayLog {
     this.ring = grown;
     this.head = 0;
     return grown;
-  }
-
-  private lengthAt(at: number): number {
-    const ring = this.ring!;
-    const capacity = ring.length;
-    if (at + HEADER_BYTES <= capacity) return ring.readUInt32BE(at);
-    return ((ring[at]! << 24) | (ring[(at + 1) % capacity]! << 16) | (ring[(at + 2) % capacity]! << 8) | ring[(at + 3) % capacity]!) >>> 0;
   }
 
   private copyOut(at: number, length: number): Buffer {

@@ -1,5 +1,5 @@
 import type { ErrorCode, IceServer, PeerLeftReason, RemotePeer, RequestId, RoomClosedReason, ServerMessage, ServerMessageOf } from '@parley/protocol';
-import { spliceFrame, utf8Bytes, type Utf8Bytes } from './frame.js';
+import { ownedAsciiBytes, spliceAfterHead, spliceFrame, utf8Bytes, type Utf8Bytes } from './frame.js';
 
 /**
  * Serializers of server → client frames. Each frame is built once and the same string goes to
@@ -28,9 +28,17 @@ export function ackFrame(rid: RequestId): string {
  * quotes, backslashes, control characters or multi-byte characters.
  */
 
+/**
+ * The bytes of a `signal` frame up to its payload: the same for every signal one peer sends in
+ * one room, so a session builds it once and keeps it (PeerSession.signalHead).
+ */
+export function signalHead(room: string, from: string): Buffer {
+  return ownedAsciiBytes('{"type":"signal","room":"' + room + '","from":"' + from + '","payload":');
+}
+
 /** `signal` to one peer; `payload` is the bytes of the payload's JSON as the client sent them. */
-export function signalFrame(room: string, from: string, payload: Utf8Bytes): Buffer {
-  return spliceFrame('{"type":"signal","room":"' + room + '","from":"' + from + '","payload":', payload);
+export function signalFrame(head: Buffer, payload: Utf8Bytes): Buffer {
+  return spliceAfterHead(head, payload);
 }
 
 /** `room.broadcast`; `data` is the bytes of the data's JSON as the client sent them. */

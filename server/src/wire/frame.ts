@@ -58,3 +58,22 @@ export function spliceFrame(head: string, value: Utf8Bytes): Buffer {
   frame[frame.length - 1] = 0x7d; // }
   return frame;
 }
+
+/** `head` (bytes already built, e.g. a sender's cached `signal` head), then the opaque value's bytes, then the closing brace. */
+export function spliceAfterHead(head: Buffer, value: Utf8Bytes): Buffer {
+  const frame = Buffer.allocUnsafe(head.length + value.length + 1);
+  frame.set(head, 0);
+  latin1(frame).latin1Write(value, head.length, value.length);
+  frame[frame.length - 1] = 0x7d; // }
+  return frame;
+}
+
+/**
+ * ASCII text as bytes in a buffer of its own (not a slice of Node's shared 8 KiB pool, which a
+ * long-lived small buffer would keep alive whole).
+ */
+export function ownedAsciiBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(text.length);
+  latin1(bytes).latin1Write(text, 0, text.length);
+  return bytes;
+}

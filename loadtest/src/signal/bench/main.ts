@@ -26,7 +26,7 @@ const USAGE = `usage: npm run bench:signal -- [options]
   --broker-cpu N         core of the broker (default 0)
   --generator-cpu N      core of this load generator (default 1)
   --no-pin               run unpinned (figures then mean much less)
-  --targets a,b          parley,ws-baseline,uws-echo (default all three)
+  --targets a,b          parley,ws-baseline,uws-echo,uws-relay (default parley,ws-baseline,uws-echo)
   --verify fast|full     full: JSON-parse and schema-check every frame (slower generator)
   --cpu-profile DIR      write V8 CPU profiles of the Parley broker into DIR
   --json FILE            also write every round's raw figures as JSON
@@ -69,7 +69,7 @@ function integer(name: string, raw: string | undefined, min: number): number {
   return value;
 }
 
-const KINDS: BrokerKind[] = ['parley', 'ws-baseline', 'uws-echo'];
+const KINDS: BrokerKind[] = ['parley', 'ws-baseline', 'uws-echo', 'uws-relay'];
 const targets = values.targets.split(',').map((name) => name.trim()) as BrokerKind[];
 const unknown = targets.filter((name) => !KINDS.includes(name));
 if (unknown.length) {

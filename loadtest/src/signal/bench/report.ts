@@ -8,7 +8,7 @@ import type { IdleRound, SignalBenchResult, TargetRound } from './run-signal-ben
  * Turns the rounds of a signaling benchmark into medians, ratios against the ws baseline and the
  * issue's targets, and prints them as Markdown (terminal and docs/benchmarks.md alike).
  */
-const LABELS: Record<BrokerKind, string> = { parley: 'Parley (uWS)', 'ws-baseline': 'ws baseline', 'uws-echo': 'uWS echo (generator ceiling)' };
+const LABELS: Record<BrokerKind, string> = { parley: 'Parley (uWS)', 'ws-baseline': 'ws baseline', 'uws-echo': 'uWS echo (generator ceiling)', 'uws-relay': 'uWS relay floor (no checks)' };
 
 /** Issue 2's targets. */
 export const TARGET_THROUGHPUT_RATIO = 5;

@@ -7,7 +7,7 @@ import { runClosedLoop, runOpenLoop, type LoadResult } from '../scenarios/steady
 import { spawnBroker, type BrokerChild } from '../brokers/broker-child.js';
 import type { BrokerMemorySample } from '../brokers/broker-process.js';
 import type { BrokerKind, BrokerOptions } from '../brokers/start-broker.js';
-import { echoTarget, parleyTarget, wsBaselineTarget, type SignalTarget } from '../target.js';
+import { echoTarget, parleyTarget, uwsRelayTarget, wsBaselineTarget, type SignalTarget } from '../target.js';
 import type { VerifyMode } from '../client/signal-peer.js';
 import { SignalPeer } from '../client/signal-peer.js';
 import { Ledger } from '../client/ledger.js';
@@ -84,6 +84,7 @@ function targetFor(kind: BrokerKind, port: number, options: BrokerOptions): Sign
   const origin = { wsOrigin: `ws://127.0.0.1:${port}`, httpOrigin: `http://127.0.0.1:${port}` };
   if (kind === 'parley') return parleyTarget({ ...origin, hs256Secret: options.hs256Secret! });
   if (kind === 'ws-baseline') return wsBaselineTarget(origin);
+  if (kind === 'uws-relay') return uwsRelayTarget(origin);
   return echoTarget(origin);
 }
 

@@ -1,12 +1,13 @@
 import { startSignalServer, type SignalConfigInput } from '@parley/server';
 import { startUwsEcho } from './uws-echo.js';
+import { startUwsRelay } from './uws-relay.js';
 import { startWsBaselineBroker } from './ws-baseline.js';
 
 /**
  * The brokers a signaling benchmark can run, started by name, so one child-process entry
  * (broker-process.ts) can host any of them pinned to a core.
  */
-export type BrokerKind = 'parley' | 'ws-baseline' | 'uws-echo';
+export type BrokerKind = 'parley' | 'ws-baseline' | 'uws-echo' | 'uws-relay';
 
 export interface BrokerOptions {
   /** Parley only: the HS256 secret its tokens are signed with. */
@@ -29,6 +30,10 @@ export async function startBroker(kind: BrokerKind, options: BrokerOptions): Pro
     case 'uws-echo': {
       const echo = await startUwsEcho();
       return { port: echo.port, stop: async () => echo.stop() };
+    }
+    case 'uws-relay': {
+      const relay = await startUwsRelay();
+      return { port: relay.port, stop: async () => relay.stop() };
     }
     case 'parley':
       return startParleyForLoad(options);

@@ -5,6 +5,6 @@ import type { Handler } from './handler.js';
 export const handleSignal: Handler<'signal'> = (session, message, rid, services, opaque) => {
   if (!session.rooms.has(message.room)) return session.error('NOT_IN_ROOM', rid);
   if (!services.cluster.isMember(message.room, message.to)) return session.error('PEER_NOT_FOUND', rid);
-  services.cluster.sendToPeer(message.to, signalFrame(message.room, session.peerId, opaque));
+  services.cluster.sendToPeer(message.to, signalFrame(session.signalHead(message.room), opaque));
   session.ack(rid);
 };
