@@ -127,7 +127,7 @@ export function startUwsRelay(options: { host?: string; port?: number } = {}): P
       case 'ping':
         return queue(connection, JSON.stringify({ type: 'pong', rid, serverTimeMs: Date.now() }));
       default:
-        return queue(connection, JSON.stringify({ type: 'error', code: 'PEER_NOT_FOUND', rid }));
+        return queue(connection, JSON.stringify({ type: 'error', code: 'UNKNOWN_TYPE', rid }));
     }
   };
 
