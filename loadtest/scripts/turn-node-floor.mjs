@@ -4,6 +4,8 @@
 //   forwarder-list    the same, re-sent as a list: a 4-byte header and the payload (how Parley
 //                     sends ChannelData to UDP clients)
 //   forwarder-copy    the same, header and payload copied into one new buffer first
+//   forwarder-mmsg    the plain forwarder on batched I/O: recvmmsg/sendmmsg through the
+//                     turn/native addon (build it first: npm run build:native -w @parley/turn)
 //   parley            Parley's relay, hairpin on (one receive and one send per packet, like the forwarders)
 //   parley-no-hairpin Parley's relay, hairpin off (two receives and two sends)
 //   coturn            coturn 4.6, --relay-threads=1 (two receives and two sends)
@@ -21,7 +23,55 @@ import { fileURLToPath } from 'node:url';
 const SELF = fileURLToPath(import.meta.url);
 const HELLO = 0xff;
 
-if (process.argv[2] === '--forwarder') {
+if (process.argv[2] === '--forwarder' && process.argv[4] === 'mmsg') {
+  // Child mode: the same forwarder on the relay's batched I/O addon (recvmmsg/sendmmsg).
+  const [, , , port] = process.argv;
+  const { createRequire } = await import('node:module');
+  let native;
+  try {
+    native = createRequire(import.meta.url)('../../turn/native/build/Release/udp_batch.node');
+  } catch (error) {
+    process.stderr.write(`forwarder-mmsg needs the turn/native addon: run \`npm run build:native -w @parley/turn\` (python3, make and g++ with Node's headers) (${error.message})\n`);
+    process.exit(1);
+  }
+  const rxMeta = new Int32Array(64 * 8);
+  const txMeta = new Int32Array(256 * 9);
+  const txData = new Uint8Array(256 * 2048);
+  native.init(rxMeta, txMeta, txData);
+  const partner = new Map();
+  let fd = -1;
+  let queued = 0;
+  let txOffset = 0;
+  const [handle, boundFd] = native.open(4, '127.0.0.1', Number(port), 4 << 20, (batch, count) => {
+    for (let i = 0; i < count; i++) {
+      const m = i * 8;
+      const offset = rxMeta[m], length = rxMeta[m + 1], fromPort = rxMeta[m + 2];
+      if (length === 6 && batch[offset] === HELLO) {
+        const other = batch.readUInt16BE(offset + 2);
+        partner.set(fromPort, other);
+        partner.set(other, fromPort);
+        queue(batch, offset, length, fromPort, rxMeta[m + 4]);
+        continue;
+      }
+      const to = partner.get(fromPort);
+      if (to !== undefined) queue(batch, offset, length, to, rxMeta[m + 4]);
+    }
+    native.flush(queued);
+    queued = 0;
+    txOffset = 0;
+  });
+  fd = boundFd;
+  function queue(batch, offset, length, toPort, address) {
+    const m = queued * 9;
+    txData.set(batch.subarray(offset, offset + length), txOffset);
+    txMeta[m] = fd; txMeta[m + 1] = txOffset; txMeta[m + 2] = length; txMeta[m + 3] = toPort; txMeta[m + 4] = 4; txMeta[m + 5] = address;
+    txOffset += length;
+    queued++;
+  }
+  native.start(handle);
+  process.stdout.write('{"ready":true}\n');
+  process.on('SIGTERM', () => process.exit(0));
+} else if (process.argv[2] === '--forwarder') {
   // Child mode: the forwarder itself. A 6-byte hello [0xff, 0, port] pairs its sender with `port`.
   const [, , , port, mode] = process.argv;
   const socket = createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: (address, _options, callback) => callback(null, address, 4) });
@@ -78,7 +128,7 @@ async function main() {
     }
     const args = kind.startsWith('parley')
       ? [join(root, 'dist/turn/servers/parley-server.js'), String(port), SECRET, kind === 'parley' ? '127.0.0.2' : '127.0.0.3', kind === 'parley' ? 'on' : 'off']
-      : [SELF, '--forwarder', String(port), kind === 'forwarder-list' ? 'list' : kind === 'forwarder-copy' ? 'copy' : 'single'];
+      : [SELF, '--forwarder', String(port), kind === 'forwarder-list' ? 'list' : kind === 'forwarder-copy' ? 'copy' : kind === 'forwarder-mmsg' ? 'mmsg' : 'single'];
     const child = spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('"ready":true') && resolve()));
     return { child, port, cleanup: () => undefined };
