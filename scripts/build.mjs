@@ -1,5 +1,7 @@
 // Builds everything `npm start` and the tests serve: TypeScript project references first
-// (protocol, runtime, turn, server, cli; incremental by itself), then every workspace that has a
+// (protocol, runtime, turn, server, cli; incremental by itself), the TURN relay's batched UDP
+// addon (turn/native; `npm ci` runs no install scripts here, so it is built here), then every
+// workspace that has a
 // `build` script of its own (the SDK bundle, the web client, the dashboard). Those bundlers are
 // not incremental, so their step is skipped when no source file changed since the last build
 // and every output is still there: a second `npm start` starts in seconds, not minutes.
@@ -11,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(root, 'node_modules', '.cache', 'parley', 'workspace-build.json');
 /** Build outputs and caches: never sources. */
-const NOT_SOURCES = new Set(['node_modules', 'dist', '.next', 'artifacts', 'coverage', '.parley']);
+const NOT_SOURCES = new Set(['node_modules', 'dist', '.next', 'artifacts', 'coverage', '.parley', 'build']);
+const NATIVE_DIR = join(root, 'turn', 'native');
+const NATIVE_ADDON = join(NATIVE_DIR, 'build', 'Release', 'udp_batch.node');
 /** What each workspace build produces; a missing one forces the build. */
 const OUTPUTS = ['sdk/dist', 'web/dist', 'dashboard/.next/BUILD_ID'];
 
@@ -44,10 +48,35 @@ function sourceFingerprint() {
   return `${acc.newest}:${acc.files}:${acc.bytes}`;
 }
 
+/**
+ * The batched UDP addon, rebuilt when its sources are newer than it. A failed build does not fail
+ * the build: the relay falls back to node:dgram (saying so at start), and the tests of the batched
+ * path fail with the command that builds it.
+ */
+function buildNativeAddon(log) {
+  const newestSource = Math.max(...['udp_batch.c', 'binding.gyp'].map((file) => statSync(join(NATIVE_DIR, file)).mtimeMs));
+  if (existsSync(NATIVE_ADDON) && statSync(NATIVE_ADDON).mtimeMs >= newestSource) {
+    log('[build] turn/native addon is up to date');
+    return;
+  }
+  if (process.platform !== 'linux') {
+    log(`[build] turn/native addon skipped: it needs Linux (recvmmsg/sendmmsg), this is ${process.platform}; the relay uses node:dgram`);
+    return;
+  }
+  log('[build] turn/native addon (node-gyp)');
+  try {
+    execFileSync('npm', ['run', 'build:native', '-w', '@parley/turn', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const detail = String(error.stderr ?? error.message).trim().split('\n').slice(-5).join('\n');
+    log(`[build] turn/native addon NOT built; the relay will use node:dgram. node-gyp needs python3, make and g++ with Node's headers. Its last lines:\n${detail}`);
+  }
+}
+
 export function build({ log = console.log } = {}) {
   const started = Date.now();
   log('[build] tsc -b');
   execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-b'], { cwd: root, stdio: 'inherit' });
+  buildNativeAddon(log);
   const fingerprint = sourceFingerprint();
   const previous = existsSync(STAMP) ? readFileSync(STAMP, 'utf8') : '';
   if (previous === fingerprint && OUTPUTS.every((output) => existsSync(join(root, output)))) {

@@ -10,6 +10,9 @@ export const SYSTEM_DEPENDENCIES = [
   { binary: '/usr/bin/turnutils_uclient', pkg: 'coturn', why: "coturn's turnutils_uclient/turnutils_stunclient as independent TURN clients" },
   { binary: '/usr/bin/redis-server', pkg: 'redis-server', why: 'cluster tests against a real Redis' },
   { binary: '/usr/bin/promtool', pkg: 'prometheus', why: 'promtool check metrics on /metrics output' },
+  { binary: '/usr/bin/make', pkg: 'make', why: "node-gyp builds the TURN relay's batched UDP addon (turn/native)" },
+  { binary: '/usr/bin/g++', pkg: 'g++', why: "node-gyp builds the TURN relay's batched UDP addon (turn/native)" },
+  { binary: '/usr/bin/python3', pkg: 'python3', why: 'node-gyp runs on python3' },
 ];
 
 function canRunAsRoot() {

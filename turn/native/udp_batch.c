@@ -33,8 +33,10 @@
 
 typedef struct {
   int fd;
-  int family;
   int closing;
+  // Owners of this struct: the poll handle (until libuv has closed it) and the JavaScript
+  // handle (until it is collected). Whichever lets go last frees it.
+  int owners;
   uv_poll_t poll;
   napi_env env;
   napi_ref on_batch;
@@ -144,7 +146,7 @@ static void deliver(batch_socket *sock, int count) {
     }
     offset += length;
   }
-  napi_get_reference_value(env, sock->on_batch, &callback);
+  if (napi_get_reference_value(env, sock->on_batch, &callback) != napi_ok || callback == NULL) goto done;
   napi_get_global(env, &global);
   argv[0] = buffer;
   napi_create_int32(env, count, &argv[1]);
@@ -178,16 +180,35 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   }
 }
 
+static void on_poll_closed(uv_handle_t *handle);
+
+// Stops delivery and closes the descriptor; the struct is freed once libuv has closed the poll.
+static void close_descriptor(batch_socket *sock) {
+  sock->closing = 1;
+  uv_poll_stop(&sock->poll);
+  close(sock->fd);
+  uv_close((uv_handle_t *)&sock->poll, on_poll_closed);
+}
+
+// The handle was collected without close(): a dropped socket must not keep its descriptor and
+// port. The callback reference is released; the async context is left to process exit, because
+// napi_async_destroy may run async hooks, which a finalizer must not.
+static void release_owner(batch_socket *sock) {
+  if (--sock->owners == 0) free(sock);
+}
+
 static void finalize_socket(napi_env env, void *data, void *hint) {
-  (void)env;
   (void)hint;
-  (void)data;
-  // The socket struct is freed when its poll handle closes; see on_poll_closed.
+  batch_socket *sock = data;
+  if (!sock->closing) {
+    napi_delete_reference(env, sock->on_batch);
+    close_descriptor(sock);
+  }
+  release_owner(sock);
 }
 
 static void on_poll_closed(uv_handle_t *handle) {
-  batch_socket *sock = handle->data;
-  free(sock);
+  release_owner(handle->data);
 }
 
 static int parse_address(int family, const char *text, int port, struct sockaddr_storage *out, socklen_t *length) {
@@ -250,10 +271,13 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return throw_errno(env, "poll", ENOMEM);
   }
   sock->fd = fd;
-  sock->family = family;
+  sock->owners = 2;
   sock->env = env;
   sock->poll.data = sock;
-  CHECK(env, napi_create_reference(env, argv[4], 1, &sock->on_batch));
+  // Weak: JavaScript keeps the callback alive from the object that owns the handle, so dropping
+  // that object lets both be collected (and finalize_socket close the descriptor). A strong
+  // reference here would keep the handle reachable through the callback's closure forever.
+  CHECK(env, napi_create_reference(env, argv[4], 0, &sock->on_batch));
   napi_value resource_name;
   napi_create_string_utf8(env, "ParleyUdpBatch", NAPI_AUTO_LENGTH, &resource_name);
   CHECK(env, napi_async_init(env, NULL, resource_name, &sock->async_context));
@@ -290,18 +314,16 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
   batch_socket *sock = socket_arg(env, info);
   if (sock == NULL) return throw_errno(env, "close", EINVAL);
   if (sock->closing) return NULL;
-  sock->closing = 1;
-  uv_poll_stop(&sock->poll);
   napi_delete_reference(env, sock->on_batch);
   napi_async_destroy(env, sock->async_context);
-  close(sock->fd);
-  uv_close((uv_handle_t *)&sock->poll, on_poll_closed);
+  close_descriptor(sock);
   return NULL;
 }
 
 // flush(count): sends the first `count` queued entries, one sendmmsg per run of one descriptor
-// (order per descriptor is kept). Returns how many could not be sent (a full send buffer or a
-// closed socket): UDP may drop, and the caller counts them.
+// (order per descriptor is kept). Returns how many could not be sent; the fd word of each of
+// those entries is overwritten with -errno so the caller can count why (EAGAIN: the send buffer
+// is full; others: the destination or the socket refused). UDP may drop, and the caller counts.
 static napi_value flush(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], result;
@@ -352,8 +374,17 @@ static napi_value flush(napi_env env, napi_callback_info info) {
         sent += n;
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      // EAGAIN (send buffer full), EBADF (closed), or a per-destination error: skip that datagram.
+      int error = n < 0 ? errno : EIO;
+      if (error == EINTR) continue;
+      if (error == EAGAIN || error == EWOULDBLOCK) {
+        // The send buffer is full: retrying the rest of the run at once would fail the same way.
+        for (int k = sent; k < run; k++) tx_meta[(index + k) * TX_STRIDE] = -EAGAIN;
+        failed += run - sent;
+        break;
+      }
+      // A per-destination error (EHOSTUNREACH, EPERM from a firewall, ECONNREFUSED from an
+      // earlier ICMP report) or a closed socket (EBADF): drop that datagram, send the rest.
+      tx_meta[(index + sent) * TX_STRIDE] = -error;
       failed++;
       sent++;
     }

@@ -40,6 +40,13 @@ export const TurnConfigSchema = z
     }),
     externalIp: z.union([ipLiteral, z.literal('')]).default('').meta({ description: 'IPv4 address advertised as the relayed address (NAT, Docker, Kubernetes); empty = the relay IP' }),
     externalIpv6: z.union([ipLiteral, z.literal('')]).default('').meta({ description: 'IPv6 address advertised as the relayed address; empty = the relay IP' }),
+    udpIo: z
+      .enum(['auto', 'batched', 'dgram'])
+      .default('auto')
+      .meta({
+        description:
+          "How UDP datagrams reach the kernel: batched = recvmmsg/sendmmsg through turn/native (Linux; fails at start when not built), dgram = node:dgram, auto = batched when built, else dgram with a warning",
+      }),
     relay: section({
       ips: z.array(ipLiteral).default([]).meta({ description: 'Addresses relayed sockets bind, at most one per family; empty = the first concrete listen host of each family' }),
       minPort: z.number().int().min(1).max(65535).default(49152).meta({ description: 'Lowest relay port' }),

@@ -6,6 +6,7 @@ import { formatTurnUsername, turnPassword } from './credentials.js';
 import { CLASS_SUCCESS } from './stun/index.js';
 import { errorCodeOf, TurnTestClient } from '../test/turn-test-client.js';
 import type { TurnConfigInput } from './config.js';
+import { UDP_IO_KINDS } from '../test/udp-io.js';
 
 /**
  * Hairpin (relay.hairpin, on by default) must apply the same rules as the path through the
@@ -40,8 +41,8 @@ async function dropped(turn: TurnServer, reason: string): Promise<number> {
   return Number(new RegExp(`^parley_turn_packets_dropped_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
-for (const path of PATHS) {
-  describe(`relay-to-relay ${path.name}`, () => {
+for (const [path, udpIo] of PATHS.flatMap((path) => UDP_IO_KINDS.map((kind) => [path, kind] as const))) {
+  describe(`relay-to-relay ${path.name} (${udpIo} I/O)`, () => {
     const servers: TurnServer[] = [];
     const clients: TurnTestClient[] = [];
     afterEach(async () => {
@@ -57,6 +58,7 @@ for (const path of PATHS) {
           auth: { secrets: [SECRET] },
           policy: { allowPeers: ['127.0.0.0/8'] },
           log: { level: 'silent' },
+          udpIo,
           ...path.config,
           ...config,
         },

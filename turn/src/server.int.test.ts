@@ -31,6 +31,7 @@ import {
   METHOD_CREATE_PERMISSION,
 } from './stun/index.js';
 import { errorCodeOf, lifetimeOf, responseVerifies, restCredentials, TurnTestClient, udpPeer } from '../test/turn-test-client.js';
+import { UDP_IO_KINDS, udpIoFor } from '../test/udp-io.js';
 
 const SECRET = 'integration-secret';
 const TOKEN = 'internal-token-for-tests';
@@ -53,7 +54,7 @@ async function startLoopbackRelay(overrides: Record<string, unknown> = {}): Prom
   });
 }
 
-describe('TURN over UDP against our relay', () => {
+describe.each(UDP_IO_KINDS)('TURN over UDP against our relay (%s I/O)', (udpIo) => {
   let turn: TurnServer;
   const clients: TurnTestClient[] = [];
   const client = async () => {
@@ -63,7 +64,12 @@ describe('TURN over UDP against our relay', () => {
   };
 
   beforeAll(async () => {
-    turn = await startLoopbackRelay();
+    udpIoFor(udpIo); // the batched path fails here, with the build command, when its addon is missing
+    turn = await startLoopbackRelay({ udpIo });
+  });
+
+  it('runs on the UDP I/O it was configured with', () => {
+    expect(turn.udpIo).toBe(udpIo);
   });
   afterAll(async () => {
     for (const created of clients) created.close();
@@ -260,6 +266,16 @@ describe('TURN over UDP against our relay', () => {
     const c = await client();
     const response = await c.allocate(credentialsFor('nick'), [{ type: ATTR_ADDITIONAL_ADDRESS_FAMILY, value: encodeAddressFamily(4) }]);
     expect(errorCodeOf(response)).toBe(400);
+  });
+
+  it('drops and counts a Send indication to peer port 0 (which no socket can send to) and keeps serving', async () => {
+    const c = await client();
+    await c.allocate(credentialsFor('port-zero'));
+    const nowhere = { family: 4 as const, address: '127.0.0.1', port: 0 };
+    expect((await c.createPermission(nowhere)).cls).toBe(CLASS_SUCCESS);
+    c.sendIndication(nowhere, Buffer.from('to port zero'));
+    await waitFor(async () => /parley_turn_packets_dropped_total\{reason="send_failed"\} [1-9]/.test(await (await fetch(turn.metricsUrl)).text()), { what: 'send_failed drop' });
+    expect((await c.request(METHOD_BINDING, [], { sign: false })).cls).toBe(CLASS_SUCCESS);
   });
 
   it('keeps serving after a flood of garbage datagrams and counts them', async () => {

@@ -15,12 +15,15 @@ import { ControlPlane } from './handlers/control-plane.js';
 import { expireState } from './handlers/expiry.js';
 import { TurnMetrics } from './observability/metrics.js';
 import { nodeStatus } from './observability/status.js';
+import { DROP_SEND_FAILED } from './relay/counters.js';
 import { RelayEngine } from './relay/relay-engine.js';
 import { canonicalIp } from './stun/address.js';
 import { HttpListener } from './transport/http-server.js';
 import { RelayPortPool } from './transport/relay-port-pool.js';
 import { StreamListener } from './transport/stream-listener.js';
 import { UdpListener } from './transport/udp-listener.js';
+import { selectUdpIo } from './transport/udp-io.js';
+import type { UdpIoKind } from './transport/datagram-socket.js';
 import { TURN_VERSION } from './version.js';
 
 /**
@@ -41,6 +44,8 @@ export interface TurnServer {
   readonly tcpPort: number;
   readonly tlsPort: number | undefined;
   readonly httpPort: number;
+  /** How this relay's UDP sockets do their I/O (config udpIo; auto resolves to one of these). */
+  readonly udpIo: UdpIoKind;
   /** ICE server URLs of this relay, e.g. turn:127.0.0.1:3478?transport=udp. */
   readonly urls: string[];
   readonly statusUrl: string;
@@ -128,7 +133,16 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     config.relay.hairpin ? (address, port) => allocations.byRelayedAddress(address, port) : null,
   );
   const bindAddresses = relayBindAddresses(config, logger);
-  const pool = new RelayPortPool({ bindAddresses, minPort: config.relay.minPort, maxPort: config.relay.maxPort, recycledSocketsPerFamily: config.relay.recycledSockets });
+  const { io, fallbackReason } = selectUdpIo(config.udpIo);
+  if (fallbackReason !== null) logger.warn({ reason: fallbackReason }, 'batched UDP I/O unavailable: using node:dgram (a system call and a callback per datagram)');
+  const pool = new RelayPortPool({
+    bindAddresses,
+    minPort: config.relay.minPort,
+    maxPort: config.relay.maxPort,
+    recycledSocketsPerFamily: config.relay.recycledSockets,
+    io,
+    onSendFailed: (count) => (relay.counters.drops[DROP_SEND_FAILED]! += count),
+  });
   const external: { 4?: string; 6?: string } = {
     4: config.externalIp !== '' ? canonicalIp(config.externalIp)! : bindAddresses[4],
     6: config.externalIpv6 !== '' ? canonicalIp(config.externalIpv6)! : bindAddresses[6],
@@ -205,7 +219,7 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     maxBufferedBytes: config.listen.maxStreamBufferBytes,
   };
   for (const host of config.listen.hosts) {
-    if (config.listen.udp) udpListeners.push(new UdpListener(host, config.listen.udpPort, control, relay, onListenerError));
+    if (config.listen.udp) udpListeners.push(new UdpListener(host, config.listen.udpPort, io, control, relay, onListenerError));
     if (config.listen.tcp) tcpListeners.push(new StreamListener({ transport: 'tcp', host, port: config.listen.tcpPort, ...streamOptions }, control, relay, streamHooks));
     if (tls) tlsListeners.push(new StreamListener({ transport: 'tls', host, port: config.listen.tlsPort, tls, ...streamOptions }, control, relay, streamHooks));
   }
@@ -274,7 +288,7 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
   });
   const httpHost = isWildcard(config.http.host) ? '127.0.0.1' : config.http.host;
   const httpBase = `http://${urlHost(httpHost)}:${http.boundPortNumber}`;
-  logger.info({ urls, statusUrl: `${httpBase}/v1/status`, relay: bindAddresses, advertised: external }, 'turn relay listening');
+  logger.info({ urls, statusUrl: `${httpBase}/v1/status`, relay: bindAddresses, advertised: external, udpIo: io.kind }, 'turn relay listening');
 
   let stopping: Promise<void> | null = null;
   return {
@@ -283,6 +297,7 @@ export async function startTurnServer(options: StartTurnServerOptions = {}): Pro
     tcpPort: tcpListeners[0]?.port ?? 0,
     tlsPort: tlsListeners[0]?.port,
     httpPort: http.boundPortNumber,
+    udpIo: io.kind,
     urls,
     statusUrl: `${httpBase}/v1/status`,
     metricsUrl: `${httpBase}/metrics`,

@@ -12,6 +12,7 @@ export const DROP_REASONS = [
   'total_bandwidth',
   'client_backpressure',
   'not_stun_or_channel_data',
+  'send_failed',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -24,6 +25,8 @@ export const DROP_USER_BANDWIDTH = 5;
 export const DROP_TOTAL_BANDWIDTH = 6;
 export const DROP_CLIENT_BACKPRESSURE = 7;
 export const DROP_NOT_STUN_OR_CHANNEL_DATA = 8;
+/** The kernel refused the datagram: a full send buffer, an unreachable destination (batched UDP I/O reports these; dgram cannot). */
+export const DROP_SEND_FAILED = 9;
 
 export class RelayCounters {
   packetsToPeers = 0;

@@ -1,8 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@parley/test-support';
 import type { RelaySocket } from '../allocation/ports.js';
 import { RelayPortPool } from './relay-port-pool.js';
+import type { UdpIoKind } from './datagram-socket.js';
+import { UDP_IO_KINDS, udpIoFor } from '../../test/udp-io.js';
 
 /** Relay ports for these tests: a small range on 127.0.0.1 so that reuse and exhaustion are visible. */
 const MIN_PORT = 40_000 + Math.floor(Math.random() * 20_000);
@@ -13,8 +15,17 @@ afterEach(() => {
   for (const step of cleanup.splice(0)) step();
 });
 
+let ioKind: UdpIoKind = 'dgram';
+
 function pool(recycledSocketsPerFamily: number, span = 64): RelayPortPool {
-  const ports = new RelayPortPool({ bindAddresses: { 4: '127.0.0.1' }, minPort: MIN_PORT, maxPort: MIN_PORT + span - 1, recycledSocketsPerFamily });
+  const ports = new RelayPortPool({
+    bindAddresses: { 4: '127.0.0.1' },
+    minPort: MIN_PORT,
+    maxPort: MIN_PORT + span - 1,
+    recycledSocketsPerFamily,
+    io: udpIoFor(ioKind),
+    onSendFailed: () => undefined,
+  });
   cleanup.push(() => ports.close());
   return ports;
 }
@@ -46,7 +57,11 @@ async function canBind(port: number): Promise<boolean> {
   });
 }
 
-describe('relayed socket recycling', () => {
+describe.each(UDP_IO_KINDS)('relayed socket recycling over %s I/O', (kind) => {
+  beforeEach(() => {
+    ioKind = kind;
+  });
+
   it('hands a socket released by one allocation to the next one, and the old lease neither sends nor receives', async () => {
     const ports = pool(8);
     const a = await peer();

@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import type { RelayOpenRequest, RelayOpenResult, RelaySocket, RelaySocketFactory } from '../allocation/ports.js';
-import { literalLookup } from './literal-lookup.js';
+import type { DatagramIo, DatagramSocket } from './datagram-socket.js';
 
 /**
  * Relayed transport addresses: one UDP socket per allocation and family, bound to a port from
@@ -36,29 +35,25 @@ class BoundRelayPort {
   receiver: PeerReceiver | null = null;
   /** A datagram has arrived on this socket since it was bound: somebody knows the address, so it is not reused. */
   heard = false;
+  /** Set once bound; datagrams cannot arrive before (delivery starts on a later turn of the event loop). */
+  socket: DatagramSocket | null = null;
 
   constructor(
     readonly family: 4 | 6,
     readonly address: string,
     readonly port: number,
-    readonly socket: Socket,
-  ) {
-    socket.on('message', (datagram, remote) => {
-      this.heard = true;
-      const receiver = this.receiver;
-      if (receiver !== null) receiver(datagram, remote.address, remote.port);
-    });
-    // A send to an unreachable peer surfaces as an error event on some systems; it concerns one packet only.
-    socket.on('error', () => undefined);
-  }
+  ) {}
+
+  readonly deliver = (datagram: Buffer, peerAddress: string, peerPort: number): void => {
+    this.heard = true;
+    const receiver = this.receiver;
+    if (receiver !== null) receiver(datagram, peerAddress, peerPort);
+  };
 
   close(): void {
     this.receiver = null;
-    try {
-      this.socket.close();
-    } catch {
-      // already closed
-    }
+    this.socket?.close();
+    this.socket = null;
   }
 }
 
@@ -79,11 +74,11 @@ class RelayLease implements RelaySocket {
   }
 
   send(payload: Uint8Array, peerPort: number, peerAddress: string): void {
-    if (!this.closed) this.bound.socket.send(payload, peerPort, peerAddress);
+    if (!this.closed) this.bound.socket!.send(payload, peerPort, peerAddress);
   }
 
   sendParts(header: Uint8Array, payload: Uint8Array, peerPort: number, peerAddress: string): void {
-    if (!this.closed) this.bound.socket.send([header, payload], peerPort, peerAddress);
+    if (!this.closed) this.bound.socket!.sendParts(header, payload, peerPort, peerAddress);
   }
 
   setReceiver(receiver: PeerReceiver): void {
@@ -105,6 +100,10 @@ export interface RelayPortPoolOptions {
   maxPort: number;
   /** Released sockets kept bound for reuse, per family (0 = close every released socket). */
   recycledSocketsPerFamily: number;
+  /** How relayed sockets reach the kernel. */
+  io: DatagramIo;
+  /** Datagrams to peers the kernel refused (counted as drops). */
+  onSendFailed: (count: number) => void;
 }
 
 export class RelayPortPool implements RelaySocketFactory {
@@ -150,28 +149,28 @@ export class RelayPortPool implements RelaySocketFactory {
     return null;
   }
 
-  private bind(family: 4 | 6, port: number): Promise<BoundRelayPort | null> {
+  private async bind(family: 4 | 6, port: number): Promise<BoundRelayPort | null> {
     const address = this.options.bindAddresses[family]!;
     this.used.add(port);
-    // A relayed socket takes a peer's bursts; the kernel charges only for what is queued.
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6, lookup: literalLookup(family), recvBufferSize: RELAY_SOCKET_BUFFER_BYTES, sendBufferSize: RELAY_SOCKET_BUFFER_BYTES });
-    return new Promise((resolve) => {
-      const onError = () => {
-        // Someone else holds it: keep it marked as used for now so it is not picked again at once.
-        setTimeout(() => this.used.delete(port), 10_000).unref();
-        try {
-          socket.close();
-        } catch {
-          // never bound
-        }
-        resolve(null);
-      };
-      socket.once('error', onError);
-      socket.bind(port, address, () => {
-        socket.off('error', onError);
-        resolve(new BoundRelayPort(family, address, port, socket));
+    const bound = new BoundRelayPort(family, address, port);
+    try {
+      bound.socket = await this.options.io.bind({
+        family,
+        address,
+        port,
+        // A relayed socket takes a peer's bursts; the kernel charges only for what is queued.
+        bufferBytes: RELAY_SOCKET_BUFFER_BYTES,
+        onDatagram: bound.deliver,
+        onSendFailed: this.options.onSendFailed,
+        // A send to an unreachable peer surfaces as an error event on some systems; it concerns one packet only.
+        onError: () => undefined,
       });
-    });
+      return bound;
+    } catch {
+      // Someone else holds it: keep it marked as used for now so it is not picked again at once.
+      setTimeout(() => this.used.delete(port), 10_000).unref();
+      return null;
+    }
   }
 
   private lease(bound: BoundRelayPort): RelayLease {

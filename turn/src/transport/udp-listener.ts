@@ -1,10 +1,12 @@
-import { createSocket, type Socket } from 'node:dgram';
 import type { Allocation } from '../allocation/allocation.js';
 import type { ClientLink } from '../allocation/ports.js';
 import type { ControlPlane } from '../handlers/control-plane.js';
-import { DROP_NO_ALLOCATION, DROP_NOT_STUN_OR_CHANNEL_DATA } from '../relay/counters.js';
+import { DROP_NO_ALLOCATION, DROP_NOT_STUN_OR_CHANNEL_DATA, DROP_SEND_FAILED } from '../relay/counters.js';
 import type { RelayEngine } from '../relay/relay-engine.js';
-import { literalLookup } from './literal-lookup.js';
+import type { DatagramIo, DatagramSocket } from './datagram-socket.js';
+
+/** Every client of the listener shares this socket's queues. */
+const LISTENER_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * The UDP listener: every datagram is either STUN (top bits 00) for the control plane or
@@ -34,11 +36,11 @@ class UdpClientLink implements ClientLink {
   }
 
   send(bytes: Uint8Array): void {
-    this.listener.socket.send(bytes, this.port, this.address);
+    this.listener.socket?.send(bytes, this.port, this.address);
   }
 
   sendChannelData(header: Uint8Array, payload: Uint8Array): boolean {
-    this.listener.socket.send([header, payload], this.port, this.address);
+    this.listener.socket?.sendParts(header, payload, this.port, this.address);
     return true;
   }
 
@@ -52,7 +54,8 @@ class UdpClientLink implements ClientLink {
 }
 
 export class UdpListener {
-  readonly socket: Socket;
+  /** Null until listen() has bound it. */
+  socket: DatagramSocket | null = null;
   private readonly linksByPort = new Map<number, UdpClientLink[]>();
   readonly family: 4 | 6;
   private boundPort = 0;
@@ -60,20 +63,12 @@ export class UdpListener {
   constructor(
     readonly host: string,
     private readonly requestedPort: number,
+    private readonly io: DatagramIo,
     private readonly control: ControlPlane,
     private readonly relay: RelayEngine,
     private readonly onError: (error: Error) => void,
   ) {
     this.family = host.includes(':') ? 6 : 4;
-    this.socket = createSocket({
-      type: this.family === 6 ? 'udp6' : 'udp4',
-      ipv6Only: this.family === 6,
-      lookup: literalLookup(this.family),
-      recvBufferSize: 4 * 1024 * 1024,
-      sendBufferSize: 4 * 1024 * 1024,
-    });
-    this.socket.on('message', (datagram, remote) => this.onDatagram(datagram, remote.address, remote.port));
-    this.socket.on('error', (error) => this.onError(error));
   }
 
   get port(): number {
@@ -87,15 +82,17 @@ export class UdpListener {
     return count;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.socket.once('error', reject);
-      this.socket.bind(this.requestedPort, this.host, () => {
-        this.socket.off('error', reject);
-        this.boundPort = this.socket.address().port;
-        resolve();
-      });
+  async listen(): Promise<void> {
+    this.socket = await this.io.bind({
+      family: this.family,
+      address: this.host,
+      port: this.requestedPort,
+      bufferBytes: LISTENER_SOCKET_BUFFER_BYTES,
+      onDatagram: (datagram, address, port) => this.onDatagram(datagram, address, port),
+      onSendFailed: (count) => (this.relay.counters.drops[DROP_SEND_FAILED]! += count),
+      onError: this.onError,
     });
+    this.boundPort = this.socket.port;
   }
 
   private find(address: string, port: number): UdpClientLink | undefined {
@@ -143,12 +140,8 @@ export class UdpListener {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      try {
-        this.socket.close(() => resolve());
-      } catch {
-        resolve();
-      }
-    });
+    this.socket?.close();
+    this.socket = null;
+    return Promise.resolve();
   }
 }
