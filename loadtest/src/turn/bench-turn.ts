@@ -24,7 +24,7 @@ const SERVER_CPU = '1';
 const CLIENT_CPU = '0';
 const SECRET = 'bench-secret';
 /** Relayed addresses, one loopback IP per server so that servers running side by side never contend for relay ports. */
-const RELAY_IPS: Record<ServerName, string> = { parley: '127.0.0.2', 'parley-no-hairpin': '127.0.0.3', coturn: '127.0.0.4', 'node-turn': '127.0.0.5' };
+const RELAY_IPS: Record<ServerName, string> = { parley: '127.0.0.2', 'parley-no-hairpin': '127.0.0.3', 'parley-dgram': '127.0.0.6', coturn: '127.0.0.4', 'node-turn': '127.0.0.5' };
 const LOSS_LIMIT = 0.005;
 /** After sending stops, how long packets may still arrive and count. */
 const DRAIN_MS = 1000;
@@ -35,7 +35,7 @@ const CONFIRM_STEP = 0.1;
 const MAX_CONFIRM_STEP_DOWNS = 6;
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const ALLOCATION_WORKERS = 64;
-const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,coturn,node-turn').split(',');
+const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,parley-dgram,coturn,node-turn').split(',');
 /** Which workloads to run (all by default); e.g. BENCH_WORKLOADS=allocations,allocations-paced for an A/B of the allocate path. */
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations,allocations-paced,channel-paced').split(',');
 /** Workloads that run every server side by side after the per-server ones. */
@@ -49,8 +49,12 @@ const PACED_WINDOW_MS = Number(process.env.BENCH_ALLOCATION_WINDOW_MS ?? 3000);
 const PACED_ROUNDS = Number(process.env.BENCH_ALLOCATION_ROUNDS ?? 7);
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** `parley-no-hairpin` is Parley with relay.hairpin off: every relay-to-relay packet goes through the kernel, as in coturn. */
-type ServerName = 'parley' | 'parley-no-hairpin' | 'coturn' | 'node-turn';
+/**
+ * `parley` runs on batched UDP I/O (turn/native; the bench fails if it is not built).
+ * `parley-no-hairpin` is Parley with relay.hairpin off: every relay-to-relay packet goes through the kernel, as in coturn.
+ * `parley-dgram` is Parley on node:dgram (udpIo: dgram), the path without the addon.
+ */
+type ServerName = 'parley' | 'parley-no-hairpin' | 'parley-dgram' | 'coturn' | 'node-turn';
 
 interface RunningServer {
   name: ServerName;
@@ -135,9 +139,11 @@ async function startServer(name: ServerName, creds: LoadCredentials): Promise<Ru
       },
     };
   }
-  const parley = name === 'parley' || name === 'parley-no-hairpin';
+  const parley = name === 'parley' || name === 'parley-no-hairpin' || name === 'parley-dgram';
   const script = parley ? join(here, 'servers/parley-server.js') : join(here, 'servers/node-turn-server.js');
-  const args = parley ? [String(port), SECRET, RELAY_IPS[name], name === 'parley' ? 'on' : 'off'] : [String(port), creds.username, creds.password, RELAY_IPS[name]];
+  const args = parley
+    ? [String(port), SECRET, RELAY_IPS[name], name === 'parley-no-hairpin' ? 'off' : 'on', name === 'parley-dgram' ? 'dgram' : 'batched']
+    : [String(port), creds.username, creds.password, RELAY_IPS[name]];
   const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForReady(child, name);
   return { name, port, pid: child.pid!, stop: () => stopChild(child) };
@@ -587,24 +593,24 @@ async function main(): Promise<void> {
   );
   if (rows.length > 0) {
     lines.push('');
-    lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
-    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+    lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn | parley / parley-dgram |`);
+    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|---|`);
     for (const [label, key] of rows) {
       const cells = SERVERS.map((name) => format(results.get(name)?.[key]));
       const of = (name: string) => results.get(name)?.[key];
-      lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(of('parley'), of('coturn'))} | ${ratio(of('parley-no-hairpin'), of('coturn'))} | ${ratio(of('parley'), of('node-turn'))} |`);
+      lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(of('parley'), of('coturn'))} | ${ratio(of('parley-no-hairpin'), of('coturn'))} | ${ratio(of('parley'), of('node-turn'))} | ${ratio(of('parley'), of('parley-dgram'))} |`);
     }
     lines.push('');
     lines.push('CPU-normalised (packets or allocations per second of server CPU; robust when the machine is shared):');
     lines.push('');
-    lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn |`);
-    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+    lines.push(`| workload | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / node-turn | parley / parley-dgram |`);
+    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|---|`);
     const perCpu = (figure: RateFigure | undefined) => (figure && figure.serverCores > 0 && figure.packetsPerSecond > 0 ? figure.packetsPerSecond / figure.serverCores : 0);
     const cpuRatio = (ours: RateFigure | undefined, theirs: RateFigure | undefined) => (perCpu(theirs) > 0 && perCpu(ours) > 0 ? `${(perCpu(ours) / perCpu(theirs)).toFixed(2)}×` : 'n/a');
     for (const [label, key] of rows) {
       const of = (name: string) => results.get(name)?.[key];
       const cells = SERVERS.map((name) => (perCpu(of(name)) > 0 ? Math.round(perCpu(of(name))).toLocaleString('en-US') : 'n/a'));
-      lines.push(`| ${label} | ${cells.join(' | ')} | ${cpuRatio(of('parley'), of('coturn'))} | ${cpuRatio(of('parley-no-hairpin'), of('coturn'))} | ${cpuRatio(of('parley'), of('node-turn'))} |`);
+      lines.push(`| ${label} | ${cells.join(' | ')} | ${cpuRatio(of('parley'), of('coturn'))} | ${cpuRatio(of('parley-no-hairpin'), of('coturn'))} | ${cpuRatio(of('parley'), of('node-turn'))} | ${cpuRatio(of('parley'), of('parley-dgram'))} |`);
     }
   }
   if (paced) {
@@ -631,11 +637,11 @@ async function main(): Promise<void> {
       `Client-to-client ChannelData (100 B) at a fixed ${PACED_PACKET_RATE.toLocaleString('en-US')}/s offered, servers side by side in interleaved ${TRIAL_MS / 1000} s windows (median of ${PACED_PACKET_ROUNDS - 1} after a warm-up round; node-turn relays no ChannelData):`,
     );
     lines.push('');
-    lines.push(`| | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn |`);
-    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|`);
-    lines.push(`| server CPU per packet (µs) | ${SERVERS.map((name) => cell(name, (figure) => figure.microsPerPacket.toFixed(1))).join(' | ')} | | |`);
-    lines.push(`| packets per CPU-second | ${SERVERS.map((name) => (perCpuSecond(name) > 0 ? Math.round(perCpuSecond(name)).toLocaleString('en-US') : 'n/a')).join(' | ')} | ${vs('parley', 'coturn')} | ${vs('parley-no-hairpin', 'coturn')} |`);
-    lines.push(`| worst loss of a counted window | ${SERVERS.map((name) => cell(name, (figure) => `${figure.maxLossPercent.toFixed(2)} %`)).join(' | ')} | | |`);
+    lines.push(`| | ${SERVERS.join(' | ')} | parley / coturn | parley-no-hairpin / coturn | parley / parley-dgram |`);
+    lines.push(`|---|${SERVERS.map(() => '---').join('|')}|---|---|---|`);
+    lines.push(`| server CPU per packet (µs) | ${SERVERS.map((name) => cell(name, (figure) => figure.microsPerPacket.toFixed(1))).join(' | ')} | | | |`);
+    lines.push(`| packets per CPU-second | ${SERVERS.map((name) => (perCpuSecond(name) > 0 ? Math.round(perCpuSecond(name)).toLocaleString('en-US') : 'n/a')).join(' | ')} | ${vs('parley', 'coturn')} | ${vs('parley-no-hairpin', 'coturn')} | ${vs('parley', 'parley-dgram')} |`);
+    lines.push(`| worst loss of a counted window | ${SERVERS.map((name) => cell(name, (figure) => `${figure.maxLossPercent.toFixed(2)} %`)).join(' | ')} | | | |`);
   }
   for (const [name, figures] of results) for (const error of figures.errors) lines.push(`- ${name}: ${error}`);
   process.stdout.write(`${lines.join('\n')}\n`);
