@@ -65,7 +65,11 @@ function buildNativeAddon(log) {
   }
   log('[build] turn/native addon (node-gyp)');
   try {
-    execFileSync('npm', ['run', 'build:native', '-w', '@parley/turn', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    // node-gyp downloads Node's headers unless told where they are; offline, the installed ones must do.
+    const installedHeaders = join(process.execPath, '..', '..', 'include', 'node');
+    const env = { ...process.env };
+    if (!env.npm_config_nodedir && existsSync(join(installedHeaders, 'node_api.h'))) env.npm_config_nodedir = join(installedHeaders, '..', '..');
+    execFileSync('npm', ['run', 'build:native', '-w', '@parley/turn', '--silent'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     const detail = String(error.stderr ?? error.message).trim().split('\n').slice(-5).join('\n');
     log(`[build] turn/native addon NOT built; the relay will use node:dgram. node-gyp needs python3, make and g++ with Node's headers. Its last lines:\n${detail}`);

@@ -320,10 +320,14 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// flush(count): sends the first `count` queued entries, one sendmmsg per run of one descriptor
-// (order per descriptor is kept). Returns how many could not be sent; the fd word of each of
-// those entries is overwritten with -errno so the caller can count why (EAGAIN: the send buffer
-// is full; others: the destination or the socket refused). UDP may drop, and the caller counts.
+// flush(count): sends the first `count` queued entries with one sendmmsg per descriptor and
+// batch. Entries of one descriptor are gathered from a window of LOOKAHEAD entries, so sends that
+// alternate between sockets (a load client's pairs, a relay forwarding to several allocations)
+// still go out in batches; the order per descriptor is kept, and datagrams of different sockets
+// have no order to keep. Returns how many could not be sent; the fd word of each of those entries
+// is overwritten with -errno so the caller can tell them (EAGAIN: the send buffer is full; others:
+// the destination or the socket refused). UDP may drop, and the caller counts.
+#define LOOKAHEAD 256
 static napi_value flush(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], result;
@@ -331,16 +335,30 @@ static napi_value flush(napi_env env, napi_callback_info info) {
   static struct mmsghdr tx_msgs[BATCH];
   static struct iovec tx_iov[BATCH];
   static struct sockaddr_storage tx_addr[BATCH];
+  static int entry_of[BATCH];
+  static uint8_t *taken;
+  static size_t taken_capacity;
   int failed = 0;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_int32(env, argv[0], &count));
   if (count < 0 || (size_t)count * TX_STRIDE > tx_meta_len) return throw_errno(env, "flush", EINVAL);
-  int index = 0;
-  while (index < count) {
+  if ((size_t)count > taken_capacity) {
+    uint8_t *grown = realloc(taken, (size_t)count);
+    if (grown == NULL) return throw_errno(env, "flush", ENOMEM);
+    taken = grown;
+    taken_capacity = (size_t)count;
+  }
+  memset(taken, 0, (size_t)count);
+  for (int index = 0; index < count; index++) {
+    if (taken[index]) continue;
     int fd = tx_meta[index * TX_STRIDE];
     int run = 0;
-    while (index + run < count && run < BATCH && tx_meta[(index + run) * TX_STRIDE] == fd) {
-      int32_t *meta = tx_meta + (index + run) * TX_STRIDE;
+    int window_end = index + LOOKAHEAD < count ? index + LOOKAHEAD : count;
+    for (int j = index; j < window_end && run < BATCH; j++) {
+      if (taken[j] || tx_meta[j * TX_STRIDE] != fd) continue;
+      taken[j] = 1;
+      entry_of[run] = j;
+      int32_t *meta = tx_meta + j * TX_STRIDE;
       size_t offset = (uint32_t)meta[1], length = (uint32_t)meta[2];
       if (offset + length > tx_data_len) length = 0;
       memset(&tx_addr[run], 0, sizeof tx_addr[run]);
@@ -378,17 +396,16 @@ static napi_value flush(napi_env env, napi_callback_info info) {
       if (error == EINTR) continue;
       if (error == EAGAIN || error == EWOULDBLOCK) {
         // The send buffer is full: retrying the rest of the run at once would fail the same way.
-        for (int k = sent; k < run; k++) tx_meta[(index + k) * TX_STRIDE] = -EAGAIN;
+        for (int k = sent; k < run; k++) tx_meta[entry_of[k] * TX_STRIDE] = -EAGAIN;
         failed += run - sent;
         break;
       }
       // A per-destination error (EHOSTUNREACH, EPERM from a firewall, ECONNREFUSED from an
       // earlier ICMP report) or a closed socket (EBADF): drop that datagram, send the rest.
-      tx_meta[(index + sent) * TX_STRIDE] = -error;
+      tx_meta[entry_of[sent] * TX_STRIDE] = -error;
       failed++;
       sent++;
     }
-    index += run;
   }
   CHECK(env, napi_create_int32(env, failed, &result));
   return result;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { turnPassword } from '@parley/turn/credentials';
 import { coreTimes, processCpuSeconds as cpuSeconds } from '../common/cpu-time.js';
-import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LoadTurnClient, type LoadCredentials } from './load-client.js';
+import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LOAD_CLIENT_IO, LoadTurnClient, type LoadCredentials } from './load-client.js';
 
 /**
  * `npm run bench:turn`: Parley's relay, coturn and node-turn driven with the same workloads in one
@@ -19,6 +19,7 @@ import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LoadTurnClient, type
  * stepped down 10 % at a time until they do), with the loss and server CPU of the median run. Options (env):
  * BENCH_SERVERS=parley,coturn,node-turn  BENCH_WORKLOADS=channel100,channel1000,send100,allocations,allocations-paced,channel-paced
  * BENCH_TRIAL_MS=1500  BENCH_CONFIRM=3  BENCH_PAIRS=8  BENCH_ALLOCATION_RATE=1000  BENCH_ALLOCATION_ROUNDS=7
+ * BENCH_CLIENT_IO=dgram|batched: the load client's UDP I/O (batched lifts the client's own ceiling; see load-client.ts)
  */
 const SERVER_CPU = '1';
 const CLIENT_CPU = '0';
@@ -585,7 +586,7 @@ async function main(): Promise<void> {
   ).filter(([, key]) => WORKLOADS.includes(key));
   const lines: string[] = [];
   lines.push(`# TURN benchmark — ${new Date().toISOString()}`);
-  lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU}; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
+  lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU} on ${LOAD_CLIENT_IO.kind} UDP I/O; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
   lines.push(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (the 2 cores are shared; "per CPU-s" divides by the CPU time the server actually got)`);
   lines.push(
     `"server … cores": the server process's CPU-seconds per second of sending (its catching up in the ${DRAIN_MS} ms drain after a trial counts too, so ≥ 1.00 means saturated); ` +

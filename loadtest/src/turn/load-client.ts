@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import { encodeChannelData, encodeChannelNumber, encodeRequestedTransport } from '@parley/turn/proto';
 import {
   ATTR_CHANNEL_NUMBER,
@@ -33,6 +32,7 @@ import {
   type StunMessage,
   type TransportAddress,
 } from '@parley/turn/stun';
+import { dgramIo, loadBatchedUdp, type DatagramIo, type DatagramSocket } from '@parley/turn/transport';
 
 /**
  * A TURN-over-UDP client for load: Parley's codec for the control messages, pre-encoded packets
@@ -82,8 +82,20 @@ function cachedLongTermKey(username: string, realm: string, password: string): B
 /** Socket buffers of clients that carry data; allocation-only clients keep the system default (two system calls less per cycle). */
 const DATA_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The load client's UDP I/O: node:dgram, or with BENCH_CLIENT_IO=batched the relay's own batched
+ * addon (recvmmsg/sendmmsg), for when the client's per-datagram cost, not the server, would set
+ * the measured rate. The same client drives every server in a run, so figures stay like for like.
+ */
+export const LOAD_CLIENT_IO: DatagramIo = (() => {
+  if (process.env.BENCH_CLIENT_IO !== 'batched') return dgramIo;
+  const batched = loadBatchedUdp();
+  if (!batched.ok) throw new Error(`BENCH_CLIENT_IO=batched: ${batched.reason}`);
+  return batched.io;
+})();
+
 export class LoadTurnClient {
-  readonly socket: Socket;
+  private socket!: DatagramSocket;
   private readonly pending = new Map<string, (message: StunMessage) => void>();
   private realm = '';
   private nonce = '';
@@ -98,17 +110,20 @@ export class LoadTurnClient {
     private readonly serverPort: number,
     private readonly serverHost: string,
     private readonly credentials: LoadCredentials,
-    dataSocket: boolean,
-  ) {
-    this.socket = createSocket(dataSocket ? { type: 'udp4', recvBufferSize: DATA_SOCKET_BUFFER_BYTES, sendBufferSize: DATA_SOCKET_BUFFER_BYTES } : { type: 'udp4' });
-    this.socket.on('message', (datagram) => this.onDatagram(datagram));
-    this.socket.on('error', () => undefined);
-  }
+  ) {}
 
-  /** `dataSocket: false` for clients that only allocate and release (no large socket buffers). */
+  /** `dataSocket: false` for clients that only allocate and release (no large socket buffers, always dgram). */
   static async open(serverPort: number, serverHost: string, credentials: LoadCredentials, localHost = '127.0.0.1', dataSocket = true): Promise<LoadTurnClient> {
-    const client = new LoadTurnClient(serverPort, serverHost, credentials, dataSocket);
-    await new Promise<void>((resolve) => client.socket.bind(0, localHost, resolve));
+    const client = new LoadTurnClient(serverPort, serverHost, credentials);
+    client.socket = await (dataSocket ? LOAD_CLIENT_IO : dgramIo).bind({
+      family: 4,
+      address: localHost,
+      port: 0,
+      bufferBytes: dataSocket ? DATA_SOCKET_BUFFER_BYTES : 0,
+      onDatagram: (datagram) => client.onDatagram(datagram),
+      onSendFailed: () => undefined,
+      onError: () => undefined,
+    });
     return client;
   }
 
@@ -230,11 +245,7 @@ export class LoadTurnClient {
   }
 
   close(): void {
-    try {
-      this.socket.close();
-    } catch {
-      // closed
-    }
+    this.socket.close();
   }
 }
 

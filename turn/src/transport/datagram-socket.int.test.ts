@@ -112,6 +112,19 @@ describe.each(UDP_IO_KINDS)('datagram sockets over %s I/O', (kind) => {
     expect(remote.received.map((r) => r.datagram.toString())).toEqual(Array.from({ length: 500 }, (_, i) => `n${i}`));
   });
 
+  it('sends alternating between two sockets leave from each socket, in order per socket', async () => {
+    const [one, two] = [await bound(), await bound()];
+    const remote = await peer();
+    for (let i = 0; i < 300; i++) {
+      one.socket.send(Buffer.from(`one ${i}`), remote.port, '127.0.0.1');
+      two.socket.sendParts(Buffer.from('two '), Buffer.from(String(i)), remote.port, '127.0.0.1');
+    }
+    await waitFor(() => remote.received.length === 600);
+    const from = (port: number) => remote.received.filter((r) => r.port === port).map((r) => r.datagram.toString());
+    expect(from(one.socket.port)).toEqual(Array.from({ length: 300 }, (_, i) => `one ${i}`));
+    expect(from(two.socket.port)).toEqual(Array.from({ length: 300 }, (_, i) => `two ${i}`));
+  });
+
   it('rejects a bind to a port that is taken or an address that is not local, with the system error code', async () => {
     const taken = await peer();
     await expect(udpIoFor(kind).bind({ family: 4, address: '127.0.0.1', port: taken.port, bufferBytes: 0, onDatagram: () => undefined, onSendFailed: () => undefined, onError: () => undefined })).rejects.toMatchObject({

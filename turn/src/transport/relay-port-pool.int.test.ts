@@ -6,8 +6,13 @@ import { RelayPortPool } from './relay-port-pool.js';
 import type { UdpIoKind } from './datagram-socket.js';
 import { UDP_IO_KINDS, udpIoFor } from '../../test/udp-io.js';
 
-/** Relay ports for these tests: a small range on 127.0.0.1 so that reuse and exhaustion are visible. */
-const MIN_PORT = 40_000 + Math.floor(Math.random() * 20_000);
+/**
+ * Relay ports for these tests: a small range on 127.0.0.1 so that reuse and exhaustion are visible.
+ * It lies below Linux's ephemeral range (32768-60999) and the relay's default range (49152-65535),
+ * where the port-0 sockets and relays of test files running alongside bind: a port one of them
+ * holds fails to bind here and stays marked as used for a while, which would upset the counts.
+ */
+const MIN_PORT = 20_000 + Math.floor(Math.random() * 10_000);
 
 /** Closed after each test; closing a pool or a lease twice is harmless, so tests may close earlier. */
 const cleanup: (() => void)[] = [];
