@@ -20,6 +20,7 @@ import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LOAD_CLIENT_IO, Load
  * BENCH_SERVERS=parley,coturn,node-turn  BENCH_WORKLOADS=channel100,channel1000,send100,allocations,allocations-paced,channel-paced
  * BENCH_TRIAL_MS=1500  BENCH_CONFIRM=3  BENCH_PAIRS=8  BENCH_ALLOCATION_RATE=1000  BENCH_ALLOCATION_ROUNDS=7
  * BENCH_CLIENT_IO=dgram|batched: the load client's UDP I/O (batched lifts the client's own ceiling; see load-client.ts)
+ * BENCH_PROFILE_DIR=/tmp/prof: V8 CPU profiles of the Node servers (open in Chrome DevTools; slows them down)
  */
 const SERVER_CPU = '1';
 const CLIENT_CPU = '0';
@@ -36,6 +37,8 @@ const CONFIRM_STEP = 0.1;
 const MAX_CONFIRM_STEP_DOWNS = 6;
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const ALLOCATION_WORKERS = 64;
+/** Where the Node servers (Parley, node-turn) write V8 CPU profiles when set; the profiler costs them CPU, so figures of such a run are not comparable. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,parley-dgram,coturn,node-turn').split(',');
 /** Which workloads to run (all by default); e.g. BENCH_WORKLOADS=allocations,allocations-paced for an A/B of the allocate path. */
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations,allocations-paced,channel-paced').split(',');
@@ -145,7 +148,8 @@ async function startServer(name: ServerName, creds: LoadCredentials): Promise<Ru
   const args = parley
     ? [String(port), SECRET, RELAY_IPS[name], name === 'parley-no-hairpin' ? 'off' : 'on', name === 'parley-dgram' ? 'dgram' : 'batched']
     : [String(port), creds.username, creds.password, RELAY_IPS[name]];
-  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...profile, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForReady(child, name);
   return { name, port, pid: child.pid!, stop: () => stopChild(child) };
 }
