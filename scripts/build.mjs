@@ -66,9 +66,9 @@ function buildNativeAddon(log) {
   log('[build] turn/native addon (node-gyp)');
   try {
     // node-gyp downloads Node's headers unless told where they are; offline, the installed ones must do.
-    const installedHeaders = join(process.execPath, '..', '..', 'include', 'node');
+    const nodePrefix = join(process.execPath, '..', '..');
     const env = { ...process.env };
-    if (!env.npm_config_nodedir && existsSync(join(installedHeaders, 'node_api.h'))) env.npm_config_nodedir = join(installedHeaders, '..', '..');
+    if (!env.npm_config_nodedir && existsSync(join(nodePrefix, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = nodePrefix;
     execFileSync('npm', ['run', 'build:native', '-w', '@parley/turn', '--silent'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     const detail = String(error.stderr ?? error.message).trim().split('\n').slice(-5).join('\n');

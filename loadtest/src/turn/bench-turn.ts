@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { turnPassword } from '@parley/turn/credentials';
 import { coreTimes, processCpuSeconds as cpuSeconds } from '../common/cpu-time.js';
-import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LOAD_CLIENT_IO, LoadTurnClient, type LoadCredentials } from './load-client.js';
+import { CHANNEL_PAYLOAD_OFFSET, INDICATION_PAYLOAD_OFFSET, LoadTurnClient, loadClientIo, type LoadCredentials } from './load-client.js';
 
 /**
  * `npm run bench:turn`: Parley's relay, coturn and node-turn driven with the same workloads in one
@@ -39,6 +39,10 @@ const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const ALLOCATION_WORKERS = 64;
 /** Where the Node servers (Parley, node-turn) write V8 CPU profiles when set; the profiler costs them CPU, so figures of such a run are not comparable. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/** The load client's UDP I/O for data sockets; the same for every server in a run, so figures stay like for like. */
+const CLIENT_IO_KIND = process.env.BENCH_CLIENT_IO ?? 'dgram';
+if (CLIENT_IO_KIND !== 'dgram' && CLIENT_IO_KIND !== 'batched') throw new Error(`BENCH_CLIENT_IO must be dgram or batched, not ${CLIENT_IO_KIND}`);
+const CLIENT_IO = loadClientIo(CLIENT_IO_KIND);
 const SERVERS = (process.env.BENCH_SERVERS ?? 'parley,parley-no-hairpin,parley-dgram,coturn,node-turn').split(',');
 /** Which workloads to run (all by default); e.g. BENCH_WORKLOADS=allocations,allocations-paced for an A/B of the allocate path. */
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'channel100,channel1000,send100,allocations,allocations-paced,channel-paced').split(',');
@@ -166,8 +170,8 @@ let trialCounter = 0;
 async function openPairs(server: RunningServer, creds: LoadCredentials, mode: 'channel' | 'send', payloadBytes: number): Promise<Pair[]> {
   const pairs: Pair[] = [];
   for (let i = 0; i < PAIRS; i++) {
-    const a = await LoadTurnClient.open(server.port, '127.0.0.1', creds);
-    const b = await LoadTurnClient.open(server.port, '127.0.0.1', creds);
+    const a = await LoadTurnClient.open(server.port, '127.0.0.1', creds, { io: CLIENT_IO });
+    const b = await LoadTurnClient.open(server.port, '127.0.0.1', creds, { io: CLIENT_IO });
     const relayedA = await a.allocate();
     const relayedB = await b.allocate();
     if (mode === 'channel') {
@@ -360,7 +364,7 @@ function nextClientAddress(): string {
 
 /** One allocation cycle from a fresh client address (a new 5-tuple): Allocate → 401 → authenticated Allocate → Refresh(lifetime 0). False when any step failed. */
 async function allocationCycle(server: RunningServer, creds: LoadCredentials): Promise<boolean> {
-  const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, nextClientAddress(), false);
+  const client = await LoadTurnClient.open(server.port, '127.0.0.1', creds, { localHost: nextClientAddress(), dataSocket: false });
   try {
     await client.allocate();
     await client.release();
@@ -590,7 +594,7 @@ async function main(): Promise<void> {
   ).filter(([, key]) => WORKLOADS.includes(key));
   const lines: string[] = [];
   lines.push(`# TURN benchmark — ${new Date().toISOString()}`);
-  lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU} on ${LOAD_CLIENT_IO.kind} UDP I/O; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
+  lines.push(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; servers pinned to CPU ${SERVER_CPU}, load client to CPU ${CLIENT_CPU} on ${CLIENT_IO.kind} UDP I/O; ${PAIRS} client pairs; trials of ${TRIAL_MS} ms; median of ${CONFIRM_RUNS}`);
   lines.push(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (the 2 cores are shared; "per CPU-s" divides by the CPU time the server actually got)`);
   lines.push(
     `"server … cores": the server process's CPU-seconds per second of sending (its catching up in the ${DRAIN_MS} ms drain after a trial counts too, so ≥ 1.00 means saturated); ` +

@@ -83,16 +83,24 @@ function cachedLongTermKey(username: string, realm: string, password: string): B
 const DATA_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
- * The load client's UDP I/O: node:dgram, or with BENCH_CLIENT_IO=batched the relay's own batched
- * addon (recvmmsg/sendmmsg), for when the client's per-datagram cost, not the server, would set
- * the measured rate. The same client drives every server in a run, so figures stay like for like.
+ * The load client's UDP I/O: node:dgram, or the relay's own batched addon (recvmmsg/sendmmsg) for
+ * when the client's per-datagram cost, not the server, would set the measured rate.
  */
-export const LOAD_CLIENT_IO: DatagramIo = (() => {
-  if (process.env.BENCH_CLIENT_IO !== 'batched') return dgramIo;
+export function loadClientIo(kind: 'dgram' | 'batched'): DatagramIo {
+  if (kind === 'dgram') return dgramIo;
   const batched = loadBatchedUdp();
-  if (!batched.ok) throw new Error(`BENCH_CLIENT_IO=batched: ${batched.reason}`);
+  if (!batched.ok) throw new Error(`batched load-client I/O: ${batched.reason}`);
   return batched.io;
-})();
+}
+
+export interface LoadClientOptions {
+  /** Local address to bind (distinct loopback addresses spread allocation clients over source IPs). */
+  localHost?: string;
+  /** false for clients that only allocate and release: no large socket buffers, always node:dgram. */
+  dataSocket?: boolean;
+  /** UDP I/O of data sockets (node:dgram unless given). */
+  io?: DatagramIo;
+}
 
 export class LoadTurnClient {
   private socket!: DatagramSocket;
@@ -112,10 +120,10 @@ export class LoadTurnClient {
     private readonly credentials: LoadCredentials,
   ) {}
 
-  /** `dataSocket: false` for clients that only allocate and release (no large socket buffers, always dgram). */
-  static async open(serverPort: number, serverHost: string, credentials: LoadCredentials, localHost = '127.0.0.1', dataSocket = true): Promise<LoadTurnClient> {
+  static async open(serverPort: number, serverHost: string, credentials: LoadCredentials, options: LoadClientOptions = {}): Promise<LoadTurnClient> {
+    const { localHost = '127.0.0.1', dataSocket = true, io = dgramIo } = options;
     const client = new LoadTurnClient(serverPort, serverHost, credentials);
-    client.socket = await (dataSocket ? LOAD_CLIENT_IO : dgramIo).bind({
+    client.socket = await (dataSocket ? io : dgramIo).bind({
       family: 4,
       address: localHost,
       port: 0,
