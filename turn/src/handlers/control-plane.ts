@@ -1,4 +1,5 @@
 import type { ClientLink } from '../allocation/ports.js';
+import { SendIndicationReader } from '../proto/send-indication.js';
 import { DROP_NO_ALLOCATION, DROP_NOT_STUN_OR_CHANNEL_DATA } from '../relay/counters.js';
 import {
   ATTR_CHANNEL_NUMBER,
@@ -89,10 +90,20 @@ function unknownRequiredAttributes(message: StunMessage): number[] {
  * client's link. Every outcome is counted; nothing here throws for any input bytes.
  */
 export class ControlPlane {
+  /** The Send indications of clients that relay without channels, read without the generic decoder. */
+  private readonly sendReader = new SendIndicationReader();
+
   constructor(private readonly context: HandlerContext) {}
 
   /** Handles one STUN message (a datagram, or a frame of a stream). */
   handle(link: ClientLink, bytes: Buffer): void {
+    const reader = this.sendReader;
+    if (reader.read(bytes)) {
+      const allocation = link.allocation;
+      if (allocation === null) this.context.relay.counters.drops[DROP_NO_ALLOCATION]!++;
+      else this.context.relay.fromClientSend(allocation, reader.peerAddress, reader.peerPort, bytes.subarray(reader.dataOffset, reader.dataOffset + reader.dataLength));
+      return;
+    }
     const decoded = decodeStunMessage(bytes);
     if (!decoded.ok) {
       // RFC 8489 §6.3: messages that fail these checks are "silently discarded".

@@ -6,3 +6,4 @@
 export * from './turn-attributes.js';
 export * from './channel-data.js';
 export * from './stream-framing.js';
+export * from './send-indication.js';

@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { encodeChannelData, encodeChannelNumber, encodeRequestedTransport } from '../proto/index.js';
-import { ATTR_CHANNEL_NUMBER, ATTR_NONCE, ATTR_REQUESTED_TRANSPORT, ATTR_XOR_PEER_ADDRESS, CLASS_REQUEST, encodeStunMessage, encodeXorAddress, getAttribute, METHOD_ALLOCATE, METHOD_CHANNEL_BIND } from '../stun/index.js';
+import {
+  ATTR_CHANNEL_NUMBER,
+  ATTR_DATA,
+  ATTR_DONT_FRAGMENT,
+  ATTR_NONCE,
+  ATTR_REQUESTED_TRANSPORT,
+  ATTR_XOR_PEER_ADDRESS,
+  CLASS_INDICATION,
+  CLASS_REQUEST,
+  encodeStunMessage,
+  encodeXorAddress,
+  getAttribute,
+  METHOD_ALLOCATE,
+  METHOD_CHANNEL_BIND,
+  METHOD_SEND,
+  type StunAttributeInput,
+} from '../stun/index.js';
 import { harness, harnessCredentials, lastResponse, RecordingLink, settle, signedRequest, type Harness } from '../../test/sans-io-harness.js';
-import { DROP_ALLOCATION_BANDWIDTH, DROP_TOTAL_BANDWIDTH, DROP_NO_CHANNEL } from './counters.js';
+import { DROP_ALLOCATION_BANDWIDTH, DROP_NO_ALLOCATION, DROP_NO_CHANNEL, DROP_NO_PERMISSION, DROP_NOT_STUN_OR_CHANNEL_DATA, DROP_TOTAL_BANDWIDTH } from './counters.js';
 
 const PEER = { family: 4 as const, address: '203.0.113.77', port: 9000 };
 
@@ -49,5 +65,46 @@ describe('data-plane bandwidth quotas', () => {
     h.relay.fromClientChannelData(link.allocation!, encodeChannelData(0x4abc, Buffer.from('x')));
     expect(h.relays.opened[0]!.sent).toHaveLength(0);
     expect(h.relay.counters.drops[DROP_NO_CHANNEL]).toBe(1);
+  });
+});
+
+describe('Send indications through the control plane', () => {
+  const id = Buffer.alloc(12, 5);
+  const sendIndication = (peer: { family: 4 | 6; address: string; port: number }, extra: StunAttributeInput[] = [], fingerprint = false) =>
+    encodeStunMessage(
+      { method: METHOD_SEND, cls: CLASS_INDICATION, transactionId: id, attributes: [{ type: ATTR_XOR_PEER_ADDRESS, value: encodeXorAddress(peer, id) }, { type: ATTR_DATA, value: Buffer.from('payload') }, ...extra] },
+      { fingerprint },
+    );
+
+  it('relays the plain ones (read in place) and the ones with other known attributes (generic decoder) alike', async () => {
+    const h = harness({ policy: { allowPeers: ['203.0.113.0/24'] } });
+    const link = await boundClient(h, 40005, 'send');
+    h.control.handle(link, sendIndication(PEER));
+    h.control.handle(link, sendIndication(PEER, [], true));
+    h.control.handle(link, sendIndication(PEER, [{ type: ATTR_DONT_FRAGMENT, value: Buffer.alloc(0) }]));
+    const sent = h.relays.opened[0]!.sent;
+    expect(sent.map((packet) => [packet.address, packet.port, packet.data.toString()])).toEqual([
+      [PEER.address, PEER.port, 'payload'],
+      [PEER.address, PEER.port, 'payload'],
+      [PEER.address, PEER.port, 'payload'],
+    ]);
+    expect(link.allocation!.packetsToPeers).toBe(3);
+  });
+
+  it('discards and counts the ones it must not relay, and keeps relaying after them', async () => {
+    const h = harness({ policy: { allowPeers: ['203.0.113.0/24'] } });
+    const link = await boundClient(h, 40006, 'send');
+    h.control.handle(link, sendIndication({ ...PEER, address: '203.0.113.78' })); // no permission for this IP
+    expect(h.relay.counters.drops[DROP_NO_PERMISSION]).toBe(1);
+    const corrupt = sendIndication(PEER, [], true);
+    corrupt[corrupt.length - 1]! ^= 0xff;
+    h.control.handle(link, corrupt);
+    expect(h.relay.counters.drops[DROP_NOT_STUN_OR_CHANNEL_DATA]).toBe(1);
+    h.control.handle(link, sendIndication(PEER, [{ type: 0x7f01, value: Buffer.alloc(4) }])); // unknown comprehension-required: §6.3.2 discards it
+    h.control.handle(new RecordingLink('198.51.100.9', 40007), sendIndication(PEER));
+    expect(h.relay.counters.drops[DROP_NO_ALLOCATION]).toBe(1);
+    expect(h.relays.opened[0]!.sent).toHaveLength(0);
+    h.control.handle(link, sendIndication(PEER));
+    expect(h.relays.opened[0]!.sent).toHaveLength(1);
   });
 });

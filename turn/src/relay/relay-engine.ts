@@ -106,7 +106,7 @@ export class RelayEngine {
       return;
     }
     const payload = message.subarray(CHANNEL_DATA_HEADER_BYTES, CHANNEL_DATA_HEADER_BYTES + length);
-    if (!this.hairpin(allocation, entry.family, payload, binding.peerAddress, binding.peerPort)) relay.send(payload, binding.peerPort, binding.peerAddress);
+    if (!this.hairpin(allocation, entry.family, payload, binding.peerAddress, binding.peerPort, nowMs)) relay.send(payload, binding.peerPort, binding.peerAddress);
     this.countToPeer(allocation, length);
   }
 
@@ -127,7 +127,7 @@ export class RelayEngine {
       return;
     }
     if (!this.admit(allocation, data.length, nowMs)) return;
-    if (!this.hairpin(allocation, entry.family, data as Buffer, peerAddress, peerPort)) relay.send(data, peerPort, peerAddress);
+    if (!this.hairpin(allocation, entry.family, data as Buffer, peerAddress, peerPort, nowMs)) relay.send(data, peerPort, peerAddress);
     this.countToPeer(allocation, data.length);
   }
 
@@ -137,7 +137,11 @@ export class RelayEngine {
    * client as ChannelData (§12.6), otherwise as a Data indication.
    */
   fromPeer(allocation: Allocation, datagram: Buffer, peerAddress: string, peerPort: number): void {
-    const nowMs = this.clock.nowMs();
+    this.deliverFromPeer(allocation, datagram, peerAddress, peerPort, this.clock.nowMs());
+  }
+
+  /** fromPeer at a time already read: a hairpinned packet reuses its sender's clock reading. */
+  private deliverFromPeer(allocation: Allocation, datagram: Buffer, peerAddress: string, peerPort: number, nowMs: number): void {
     const entry = allocation.peers.get(peerAddress);
     if (entry === undefined || entry.permissionExpiresAtMs <= nowMs) {
       this.counters.drops[DROP_NO_PERMISSION]!++;
@@ -170,7 +174,7 @@ export class RelayEngine {
    * as if it had arrived on that allocation's relayed socket from `from`'s relayed address.
    * Returns false when the destination is not one of ours.
    */
-  private hairpin(from: Allocation, family: 4 | 6, payload: Buffer, peerAddress: string, peerPort: number): boolean {
+  private hairpin(from: Allocation, family: 4 | 6, payload: Buffer, peerAddress: string, peerPort: number, nowMs: number): boolean {
     if (this.localRelay === null) return false;
     const target = this.localRelay(peerAddress, peerPort);
     if (target === undefined || target.closed) return false;
@@ -178,7 +182,7 @@ export class RelayEngine {
     for (let i = 0; i < relayed.length; i++) {
       const source = relayed[i]!;
       if (source.family === family) {
-        this.fromPeer(target, payload, source.address, source.port);
+        this.deliverFromPeer(target, payload, source.address, source.port, nowMs);
         return true;
       }
     }
