@@ -208,33 +208,60 @@ export class RelayEngine {
     return client.sendChannelData(header, payload);
   }
 
-  /** A Data indication (§11.4): XOR-PEER-ADDRESS and DATA, written straight into one buffer. */
+  /**
+   * A Data indication (§11.4): XOR-PEER-ADDRESS and DATA, written straight into one buffer, byte
+   * by byte (the writeUInt*BE helpers check their arguments on every call; these offsets are ours).
+   */
   private dataIndication(entry: PeerEntry, peerPort: number, data: Buffer): Buffer {
     const ipLength = entry.ipBytes.length;
     const peerAttributeBytes = 4 + 4 + ipLength;
-    const dataPadded = (data.length + 3) & ~3;
+    const dataLength = data.length;
+    const dataPadded = (dataLength + 3) & ~3;
     const total = HEADER_BYTES + peerAttributeBytes + 4 + dataPadded;
+    const bodyLength = total - HEADER_BYTES;
     const out = Buffer.allocUnsafe(total);
-    out.writeUInt16BE(DATA_INDICATION_TYPE, 0);
-    out.writeUInt16BE(total - HEADER_BYTES, 2);
-    out.writeUInt32BE(MAGIC_COOKIE, 4);
-    // A fresh transaction id per indication (RFC 8489 §6): a counter is unique and costs nothing.
-    this.transactionCounter = (this.transactionCounter + 1) >>> 0;
-    out.writeUInt32BE(0x70726c79, 8);
-    out.writeUInt32BE(0, 12);
-    out.writeUInt32BE(this.transactionCounter, 16);
+    out[0] = DATA_INDICATION_TYPE >> 8;
+    out[1] = DATA_INDICATION_TYPE & 0xff;
+    out[2] = bodyLength >> 8;
+    out[3] = bodyLength & 0xff;
+    out[4] = MAGIC_COOKIE >>> 24;
+    out[5] = (MAGIC_COOKIE >>> 16) & 0xff;
+    out[6] = (MAGIC_COOKIE >>> 8) & 0xff;
+    out[7] = MAGIC_COOKIE & 0xff;
+    // A fresh transaction id per indication (RFC 8489 §6): "prly", four zero bytes, then a counter
+    // (unique, and costs nothing).
+    const counter = (this.transactionCounter = (this.transactionCounter + 1) >>> 0);
+    out[8] = 0x70;
+    out[9] = 0x72;
+    out[10] = 0x6c;
+    out[11] = 0x79;
+    out[12] = 0;
+    out[13] = 0;
+    out[14] = 0;
+    out[15] = 0;
+    out[16] = counter >>> 24;
+    out[17] = (counter >>> 16) & 0xff;
+    out[18] = (counter >>> 8) & 0xff;
+    out[19] = counter & 0xff;
     let offset = HEADER_BYTES;
-    out.writeUInt16BE(ATTR_XOR_PEER_ADDRESS, offset);
-    out.writeUInt16BE(4 + ipLength, offset + 2);
+    const xorPort = (peerPort ^ (MAGIC_COOKIE >>> 16)) & 0xffff;
+    out[offset] = ATTR_XOR_PEER_ADDRESS >> 8;
+    out[offset + 1] = ATTR_XOR_PEER_ADDRESS & 0xff;
+    out[offset + 2] = 0;
+    out[offset + 3] = 4 + ipLength;
     out[offset + 4] = 0;
     out[offset + 5] = ipLength === 4 ? 0x01 : 0x02;
-    out.writeUInt16BE((peerPort ^ (MAGIC_COOKIE >>> 16)) & 0xffff, offset + 6);
+    out[offset + 6] = xorPort >> 8;
+    out[offset + 7] = xorPort & 0xff;
+    // X-Address: the IP XOR'ed with the cookie and then the transaction id, i.e. with bytes 4.. of the header.
     for (let i = 0; i < ipLength; i++) out[offset + 8 + i] = entry.ipBytes[i]! ^ out[4 + i]!;
     offset += peerAttributeBytes;
-    out.writeUInt16BE(ATTR_DATA, offset);
-    out.writeUInt16BE(data.length, offset + 2);
-    data.copy(out, offset + 4);
-    out.fill(0, offset + 4 + data.length, total);
+    out[offset] = ATTR_DATA >> 8;
+    out[offset + 1] = ATTR_DATA & 0xff;
+    out[offset + 2] = dataLength >> 8;
+    out[offset + 3] = dataLength & 0xff;
+    out.set(data, offset + 4);
+    for (let i = offset + 4 + dataLength; i < total; i++) out[i] = 0;
     return out;
   }
 
