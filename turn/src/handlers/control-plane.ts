@@ -97,6 +97,8 @@ export class ControlPlane {
 
   /** Handles one STUN message (a datagram, or a frame of a stream). */
   handle(link: ClientLink, bytes: Buffer): void {
+    // Send indications are most of what a channel-less client sends: the common shape is read in
+    // place, and whatever the reader declines gets the generic decoder below, with the same outcome.
     const reader = this.sendReader;
     if (reader.read(bytes)) {
       const allocation = link.allocation;
