@@ -1,22 +1,19 @@
-import { formatIpv4 } from '../stun/address.js';
+import { Ipv4TextCache } from '../stun/address.js';
 import {
   ATTR_DATA,
   ATTR_FINGERPRINT,
   ATTR_XOR_PEER_ADDRESS,
   CLASS_INDICATION,
   FAMILY_IPV4,
-  FINGERPRINT_XOR,
   HEADER_BYTES,
   MAGIC_COOKIE,
   METHOD_SEND,
   messageType,
 } from '../stun/constants.js';
-import { crc32 } from '../stun/crc32.js';
+import { fingerprintValue } from '../stun/crc32.js';
 
 /** The message type of a Send indication (RFC 8656 §10.2), 0x0016. */
 export const SEND_INDICATION_TYPE = messageType(METHOD_SEND, CLASS_INDICATION);
-/** Peer address texts kept; cleared when full (a relay talks to a bounded set of peers at a time). */
-const PEER_NAME_CACHE_ENTRIES = 16_384;
 
 /**
  * Reads the Send indications a relay sees all the time in place, without the generic decoder's
@@ -39,8 +36,7 @@ export class SendIndicationReader {
   /** Where DATA's value sits in the message given to `read`. */
   dataOffset = 0;
   dataLength = 0;
-  /** Peer IPv4 address (as a 32-bit word) → its text, so a steady flow formats nothing. */
-  private readonly peerNames = new Map<number, string>();
+  private readonly peerTexts = new Ipv4TextCache();
 
   /** True when `raw` is a Send indication this reader took (fields set); false → use the generic decoder. */
   read(raw: Buffer): boolean {
@@ -74,7 +70,7 @@ export class SendIndicationReader {
       } else if (type === ATTR_FINGERPRINT) {
         // RFC 8489 §14.7: the last attribute, the CRC-32 of everything before it XOR 0x5354554e.
         if (valueLength !== 4 || next !== total) return false;
-        if (raw.readUInt32BE(offset + 4) !== ((crc32(raw.subarray(0, offset)) ^ FINGERPRINT_XOR) >>> 0)) return false;
+        if (raw.readUInt32BE(offset + 4) !== fingerprintValue(raw, offset)) return false;
       } else if (type < 0x8000) {
         // Comprehension-required (MESSAGE-INTEGRITY, DONT-FRAGMENT, unknown ones...): the generic path decides.
         return false;
@@ -83,21 +79,10 @@ export class SendIndicationReader {
     }
     if (offset !== total || peerOffset === -1 || dataOffset === -1) return false;
     this.peerPort = (((raw[peerOffset + 2]! << 8) | raw[peerOffset + 3]!) ^ (MAGIC_COOKIE >>> 16)) & 0xffff;
-    this.peerAddress = this.peerName(raw, peerOffset + 4);
+    // The X-Address is the address XOR'ed with the magic cookie (§14.2).
+    this.peerAddress = this.peerTexts.text(raw.readUInt32BE(peerOffset + 4) ^ MAGIC_COOKIE);
     this.dataOffset = dataOffset;
     this.dataLength = dataLength;
     return true;
-  }
-
-  /** The text of the IPv4 X-Address at `offset` (XOR'ed with the magic cookie, §14.2). */
-  private peerName(raw: Buffer, offset: number): string {
-    const word = (raw.readUInt32BE(offset) ^ MAGIC_COOKIE) | 0;
-    let name = this.peerNames.get(word);
-    if (name === undefined) {
-      name = formatIpv4(new Uint8Array([word >>> 24, (word >>> 16) & 0xff, (word >>> 8) & 0xff, word & 0xff]));
-      if (this.peerNames.size >= PEER_NAME_CACHE_ENTRIES) this.peerNames.clear();
-      this.peerNames.set(word, name);
-    }
-    return name;
   }
 }

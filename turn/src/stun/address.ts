@@ -129,6 +129,29 @@ export function formatIpv6(bytes: Uint8Array, offset = 0): string {
   return out;
 }
 
+/**
+ * IPv4 texts by address word, for paths that meet the same few addresses on every packet
+ * (received datagrams, the peers of Send indications), so a steady flow formats nothing.
+ * Bounded: emptied when full (a relay talks to a bounded set of addresses at a time).
+ */
+export class Ipv4TextCache {
+  private readonly texts = new Map<number, string>();
+
+  constructor(private readonly limit = 16_384) {}
+
+  /** The dotted quad of the address whose four bytes, first byte highest, make up `word`. */
+  text(word: number): string {
+    const key = word | 0;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = `${key >>> 24}.${(key >>> 16) & 0xff}.${(key >>> 8) & 0xff}.${key & 0xff}`;
+      if (this.texts.size >= this.limit) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+}
+
 /** 4 or 6 for an IP literal, 0 for anything else. */
 export function ipFamily(text: string): 0 | 4 | 6 {
   if (parseIpv4(text)) return 4;

@@ -1,5 +1,5 @@
-import { ATTR_FINGERPRINT, ATTR_MESSAGE_INTEGRITY, ATTR_MESSAGE_INTEGRITY_SHA256, FINGERPRINT_XOR, HEADER_BYTES, MAGIC_COOKIE, messageType, type StunClass } from './constants.js';
-import { crc32 } from './crc32.js';
+import { ATTR_FINGERPRINT, ATTR_MESSAGE_INTEGRITY, ATTR_MESSAGE_INTEGRITY_SHA256, HEADER_BYTES, MAGIC_COOKIE, messageType, type StunClass } from './constants.js';
+import { fingerprintValue } from './crc32.js';
 import { computeIntegrity, INTEGRITY_SHA1_BYTES, INTEGRITY_SHA256_BYTES, type IntegrityAlgorithm } from './integrity.js';
 
 export interface StunAttributeInput {
@@ -65,7 +65,7 @@ export function encodeStunMessage(input: StunMessageInput, options: StunEncodeOp
   }
   if (options.fingerprint) {
     // The length field already counts FINGERPRINT, as RFC 8489 §14.7 requires for the CRC input.
-    const value = (crc32(out.subarray(0, offset)) ^ FINGERPRINT_XOR) >>> 0;
+    const value = fingerprintValue(out, offset);
     out.writeUInt16BE(ATTR_FINGERPRINT, offset);
     out.writeUInt16BE(4, offset + 2);
     out.writeUInt32BE(value, offset + 4);

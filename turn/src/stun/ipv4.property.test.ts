@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIpv4 } from './address.js';
+import { formatIpv4, Ipv4TextCache, parseIpv4 } from './address.js';
 
 /** The straightforward reading of a dotted quad (split and a regular expression): what the one-pass parser must equal. */
 function referenceParseIpv4(text: string): number[] | null {
@@ -45,5 +45,21 @@ describe('IPv4 literal parsing', () => {
     for (const text of ['256.0.0.1', '1.2.3.256', '999.1.1.1', '0001.1.1.1', '1..2.3', '.1.2.3', '1.2.3.', '+1.2.3.4', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.4.5', '1.2.3', '', '1.2.3.-4']) {
       expect(parseIpv4(text), text).toBeNull();
     }
+  });
+});
+
+describe('IPv4 text cache', () => {
+  it('gives formatIpv4 of the word\'s bytes, first and again, whether the word comes signed or unsigned', () => {
+    const cache = new Ipv4TextCache(64);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), (bytes) => {
+        const word = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+        const expected = formatIpv4(Uint8Array.from(bytes));
+        expect(cache.text(word)).toBe(expected);
+        expect(cache.text(word | 0)).toBe(expected);
+      }),
+      { numRuns: 3000, seed: 0x1b6 },
+    );
+    expect(cache.text(0xc0000201)).toBe('192.0.2.1');
   });
 });

@@ -2,14 +2,13 @@ import {
   ATTR_FINGERPRINT,
   ATTR_MESSAGE_INTEGRITY,
   ATTR_MESSAGE_INTEGRITY_SHA256,
-  FINGERPRINT_XOR,
   HEADER_BYTES,
   MAGIC_COOKIE,
   classOf,
   methodOf,
   type StunClass,
 } from './constants.js';
-import { crc32 } from './crc32.js';
+import { fingerprintValue } from './crc32.js';
 
 /** One attribute as it appears on the wire; `value` is a view into the message, not a copy. */
 export interface StunAttribute {
@@ -90,10 +89,7 @@ export function decodeStunMessage(bytes: Uint8Array): StunDecodeResult {
     if (attributeType === ATTR_FINGERPRINT) {
       fingerprintOffset = offset;
       if (valueLength !== 4) return { ok: false, reason: 'bad_fingerprint' };
-      // "the CRC-32 of the STUN message up to (but excluding) the FINGERPRINT attribute itself,
-      // XOR'ed with the 32-bit value 0x5354554e"
-      const expected = (crc32(raw.subarray(0, offset)) ^ FINGERPRINT_XOR) >>> 0;
-      if (value.readUInt32BE(0) !== expected) return { ok: false, reason: 'bad_fingerprint' };
+      if (value.readUInt32BE(0) !== fingerprintValue(raw, offset)) return { ok: false, reason: 'bad_fingerprint' };
       attributes.push({ type: attributeType, value, offset });
     } else if (integritySha256Offset !== -1) {
       // §14.6: after MESSAGE-INTEGRITY-SHA256 only FINGERPRINT is processed; the rest is ignored.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { formatIpv4, formatIpv6, ipBytes } from '../stun/address.js';
+import { formatIpv6, ipBytes, Ipv4TextCache } from '../stun/address.js';
 import type { DatagramBindOptions, DatagramIo, DatagramSocket } from './datagram-socket.js';
 
 /**
@@ -102,8 +102,8 @@ export class BatchedUdpIo implements DatagramIo {
   private queuedBytes = 0;
   private inBatch = 0;
   private flushScheduled = false;
-  /** Received IPv4 address (the 32-bit word as the kernel wrote it) → its text. */
-  private readonly ipv4Names = new Map<number, string>();
+  /** Texts of received IPv4 addresses. */
+  private readonly ipv4Texts = new Ipv4TextCache(ADDRESS_CACHE_ENTRIES);
   /** Destination text → its address bytes (4 or 16). */
   private readonly destinationBytes = new Map<string, Uint8Array>();
   private readonly flushMicrotask = (): void => {
@@ -148,15 +148,11 @@ export class BatchedUdpIo implements DatagramIo {
     }
   }
 
+  /** The sender's IPv4 text; the address bytes are in network order, so they are read byte by byte. */
   private ipv4Name(base: number): string {
-    const word = this.rxMeta[base + 4]!;
-    let name = this.ipv4Names.get(word);
-    if (name === undefined) {
-      name = formatIpv4(this.rxBytes, (base + 4) * 4);
-      if (this.ipv4Names.size >= ADDRESS_CACHE_ENTRIES) this.ipv4Names.clear();
-      this.ipv4Names.set(word, name);
-    }
-    return name;
+    const bytes = this.rxBytes;
+    const at = (base + 4) * 4;
+    return this.ipv4Texts.text((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
   }
 
   private destination(address: string, family: 4 | 6): Uint8Array | null {
